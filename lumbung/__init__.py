@@ -1,0 +1,1 @@
+"""Lumbung: one e-government codebase for many Indonesian regions."""

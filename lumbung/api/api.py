@@ -1,0 +1,130 @@
+"""The one NinjaAPI at /api/v1: assembly only. Each module's router is mounted under
+/api/v1/regions/{region_slug}/<module>/; the region wall is RegionMiddleware."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from lumbung.core.errors import DomainError, ErrorCode
+from lumbung.core.modules import registry
+
+from .errors import field_errors_from_ninja, problem_response, retry_after
+from .throttling import throttles
+
+api = NinjaAPI(
+    title="Lumbung API",
+    version="1",
+    description=(
+        "One API for every region of a Lumbung instance. Region-scoped routes live under "
+        "/api/v1/regions/{region_slug}/; errors are RFC 9457 problem details with a stable "
+        "`code`."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    throttle=throttles(),
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return problem_response(
+        request,
+        422,
+        ErrorCode.VALIDATION,
+        _("Some fields are invalid."),
+        errors=field_errors_from_ninja(list(exc.errors)),
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem_response(
+        request, exc.status, exc.code, str(exc.message), errors=exc.field_errors
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(
+        request,
+        401,
+        ErrorCode.UNAUTHENTICATED,
+        _("Sign in or send a valid bearer token."),
+        headers={"WWW-Authenticate": 'Bearer realm="lumbung"'},
+    )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return problem_response(
+        request,
+        429,
+        ErrorCode.RATE_LIMITED,
+        _("Too many requests. Try again later."),
+        headers=retry_after(getattr(exc, "wait", None)),
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(request, 404, ErrorCode.NOT_FOUND, _("Not found."))
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(request, 403, ErrorCode.PERMISSION_DENIED, _("You may not do this."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {
+        401: ErrorCode.UNAUTHENTICATED,
+        403: ErrorCode.PERMISSION_DENIED,
+        404: ErrorCode.NOT_FOUND,
+        405: ErrorCode.METHOD_NOT_ALLOWED,
+        409: ErrorCode.CONFLICT,
+        429: ErrorCode.RATE_LIMITED,
+    }
+    code = codes.get(exc.status_code, ErrorCode.VALIDATION)
+    return problem_response(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    import logging
+
+    logging.getLogger("lumbung.api").exception("Unhandled API error")
+    return problem_response(
+        request, 500, ErrorCode.SERVER_ERROR, _("Something went wrong on our side.")
+    )
+
+
+def _mount() -> None:
+    from lumbung.core.api import auth_router, regions_router
+
+    api.add_router("/auth", auth_router)
+    api.add_router("/regions", regions_router)
+    for config in sorted(registry.modules.values(), key=lambda m: m.order):
+        router = config.get_api_router()
+        if router is not None:
+            api.add_router(f"/regions/{{region_slug}}/{config.url_prefix}", router)
+
+
+_mount()
+
+
+def api_routes() -> list[dict[str, Any]]:
+    """Every (method, path) the API serves, for the isolation suite's route walk."""
+    schema = api.get_openapi_schema()
+    return [
+        {"path": path, "method": method.upper(), "operation": op}
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    ]

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .modules import registry
+from .permissions import can, roles_of
+from .selectors import region_modules_enabled
+
+
+def lumbung(request: HttpRequest) -> dict[str, Any]:
+    """The current region, its enabled modules and the user's roles there, for templates."""
+    region = getattr(request, "region", None)
+    if region is None:
+        return {"region": None}
+    enabled = region_modules_enabled(region)
+    return {
+        "region": region,
+        "region_modules": [registry.modules[k] for k in enabled],
+        "user_roles": roles_of(request.user, region),
+        "can_backoffice": can(request.user, "core.view_backoffice", region),
+    }

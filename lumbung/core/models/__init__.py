@@ -1,0 +1,26 @@
+from .audit import AuditChainHead, AuditEvent
+from .calendar import CollectiveLeaveDay, RegionHoliday
+from .notifications import Notification
+from .people import ApiToken, Membership, User
+from .regions import ModuleActivation, Region
+from .tenancy import RegionScoped
+from .units import Unit
+from .workflow import SlaOverride, Transition, WorkflowCase
+
+__all__ = [
+    "ApiToken",
+    "AuditChainHead",
+    "AuditEvent",
+    "CollectiveLeaveDay",
+    "Membership",
+    "ModuleActivation",
+    "Notification",
+    "Region",
+    "RegionHoliday",
+    "RegionScoped",
+    "SlaOverride",
+    "Transition",
+    "Unit",
+    "User",
+    "WorkflowCase",
+]

@@ -1,0 +1,68 @@
+"""Storage for the workflow engine: the state fields every case carries, and the
+transition log. The workflows themselves are declared as data in each module's workflow.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .tenancy import RegionScoped
+
+
+class WorkflowCase(RegionScoped):
+    """Abstract base of anything that moves through a workflow (a complaint, a proposal)."""
+
+    WORKFLOW_KEY: str = ""
+
+    state = models.CharField(max_length=40, db_index=False)
+    state_entered_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Transition(RegionScoped):
+    """One step a case took: who, when, from which state to which, and why."""
+
+    workflow = models.CharField(max_length=60)
+    case_type = models.CharField(max_length=80)
+    case_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=60)
+    from_state = models.CharField(max_length=40)
+    to_state = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["region", "case_type", "case_id"], name="transition_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type}:{self.case_id} {self.from_state}->{self.to_state}"
+
+
+class SlaOverride(RegionScoped):
+    """A region's own deadline, in working days, for one state of one workflow."""
+
+    workflow = models.CharField(max_length=60)
+    state = models.CharField(max_length=40)
+    working_days = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "workflow", "state"], name="sla_override_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}.{self.state}={self.working_days}"

@@ -1,0 +1,154 @@
+"""Every read of core: region-scoped querysets and aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    AuditEvent,
+    Membership,
+    ModuleActivation,
+    Notification,
+    Region,
+    Transition,
+    Unit,
+    User,
+    WorkflowCase,
+)
+from .models.people import Role
+from .modules import registry
+from .tenancy import dangerously_unscoped
+from .workflow import workflows
+
+
+def region_list_active() -> QuerySet[Region]:
+    """Active regions with their parent, for the platform home and the API."""
+    return Region.objects.filter(is_active=True).select_related("parent").order_by("code")
+
+
+def region_get_active(slug: str) -> Region | None:
+    return Region.objects.filter(slug=slug, is_active=True).select_related("parent").first()
+
+
+def region_modules_enabled(region: Region) -> list[str]:
+    on = set(
+        ModuleActivation.objects.filter(region=region, enabled=True).values_list(
+            "module", flat=True
+        )
+    )
+    return [m.module_key for m in registry.switchable() if m.module_key in on]
+
+
+def region_modules_map(regions: list[Region]) -> dict[int, list[str]]:
+    """Enabled modules of many regions in one query (no N+1 on region lists)."""
+    rows = ModuleActivation.objects.filter(region__in=regions, enabled=True).values_list(
+        "region_id", "module"
+    )
+    order = {k: i for i, k in enumerate(registry.module_keys())}
+    result: dict[int, list[str]] = {r.pk: [] for r in regions}
+    for region_id, module in rows:
+        if module in order:
+            result[region_id].append(module)
+    for keys in result.values():
+        keys.sort(key=order.__getitem__)
+    return result
+
+
+def module_enabled(region: Region, key: str) -> bool:
+    config = registry.get(key)
+    if config is None:
+        return False
+    if config.always_on:
+        return True
+    return ModuleActivation.objects.filter(region=region, module=key, enabled=True).exists()
+
+
+def region_children_active(region: Region) -> QuerySet[Region]:
+    """The active kabupaten/kota a province oversees."""
+    return Region.objects.filter(parent=region, is_active=True).order_by("code")
+
+
+def unit_tree(region: Region) -> list[tuple[Unit, int]]:
+    """The region's units depth-first, each with its depth, from one query."""
+    units = list(Unit.objects.filter(region=region).order_by("code"))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for unit in children.get(parent, []):
+            ordered.append((unit, depth))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def member_list(region: Region) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(region=region)
+        .select_related("user", "unit")
+        .order_by("role", "user__email")
+    )
+
+
+def staff_with_role(region: Region, role: Role, unit: Unit | None = None) -> list[User]:
+    members = Membership.objects.filter(region=region, role=role, is_active=True)
+    if unit is not None:
+        members = members.filter(Q(unit=unit) | Q(unit__isnull=True))
+    return [m.user for m in members.select_related("user")]
+
+
+def audit_event_list(
+    region: Region,
+    *,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(region=region).select_related("actor")
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor_label__icontains=actor)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if since:
+        events = events.filter(created_at__date__gte=since)
+    if until:
+        events = events.filter(created_at__date__lte=until)
+    return events.order_by("-seq")
+
+
+def transition_list(case: WorkflowCase) -> QuerySet[Transition]:
+    return Transition.objects.filter(
+        region=case.region, case_type=case._meta.label_lower, case_id=str(case.pk)
+    ).select_related("actor")
+
+
+def case_overdue(
+    model: type[WorkflowCase], region: Region, now: dt.datetime | None = None
+) -> QuerySet[Any]:
+    """Open cases of `model` in `region` whose deadline has passed."""
+    workflow = workflows.get(model.WORKFLOW_KEY)
+    return model.objects.filter(
+        region=region, due_at__lt=now or timezone.now(), state__in=workflow.open_states()
+    )
+
+
+def notification_unread_count(region: Region, user: User) -> int:
+    return Notification.objects.filter(region=region, recipient=user, read_at__isnull=True).count()
+
+
+def platform_counts() -> dict[str, int]:
+    with dangerously_unscoped():
+        return Region.objects.aggregate(
+            total=Count("pk"), active=Count("pk", filter=Q(is_active=True))
+        )

@@ -1,0 +1,1 @@
+"""Every write of core. Keyword-only typed functions named <entity>_<verb>."""

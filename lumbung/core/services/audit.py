@@ -1,0 +1,161 @@
+"""Appending to and verifying the hash-chained audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from ..context import current_request_id
+from ..models import AuditChainHead, AuditEvent, Region, User
+from ..models.audit import PLATFORM_CHAIN
+from ..pdp import mask_value
+from ..tenancy import dangerously_unscoped
+
+GENESIS = "0" * 64
+
+
+def chain_key(region: Region | None) -> str:
+    return region.code if region is not None else PLATFORM_CHAIN
+
+
+def event_digest(event: AuditEvent) -> str:
+    """SHA-256 over the previous hash and every recorded field of the event."""
+    payload = {
+        "chain": event.chain,
+        "seq": event.seq,
+        "created_at": event.created_at.isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "changes": event.changes,
+        "reason": event.reason,
+        "request_id": event.request_id,
+        "region": event.region_id,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((event.prev_hash + canonical).encode()).hexdigest()
+
+
+def masked_changes(changes: dict[str, Any] | None) -> dict[str, Any]:
+    """Changes as {field: [old, new]}, with personal data masked before it is stored."""
+    result: dict[str, Any] = {}
+    for name, value in (changes or {}).items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            result[name] = [_jsonable(mask_value(name, v)) for v in value]
+        else:
+            result[name] = _jsonable(mask_value(name, value))
+    return result
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def audit_record(
+    *,
+    region: Region | None,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to the region's chain, inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the service's transaction")
+    chain = chain_key(region)
+    head = _locked_head(chain)
+    event = AuditEvent(
+        region=region,
+        chain=chain,
+        seq=head.last_seq + 1,
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.email if actor is not None and actor.pk else "system",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=masked_changes(changes),
+        reason=reason,
+        request_id=current_request_id(),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_digest(event)
+    with dangerously_unscoped():
+        event.save(force_insert=True)
+    AuditChainHead.objects.filter(chain=chain).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+def _locked_head(chain: str) -> AuditChainHead:
+    """The chain's head row, locked so that concurrent appends queue behind each other."""
+    AuditChainHead.objects.get_or_create(chain=chain, defaults={"last_hash": GENESIS})
+    return AuditChainHead.objects.select_for_update().get(chain=chain)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    chain: str
+    seq: int
+    kind: str  # edited | deleted | inserted | truncated
+    detail: str
+
+
+def audit_verify_chain(chain: str) -> ChainProblem | None:
+    """Walk one chain from the start; return the first event that breaks it, or None."""
+    prev_hash, expected_seq = GENESIS, 1
+    with dangerously_unscoped():
+        events = AuditEvent.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
+        for event in events:
+            problem = _check_event(event, prev_hash, expected_seq)
+            if problem:
+                return problem
+            prev_hash, expected_seq = event.hash, event.seq + 1
+    return _check_head(chain, prev_hash, expected_seq - 1)
+
+
+def _check_event(event: AuditEvent, prev_hash: str, expected_seq: int) -> ChainProblem | None:
+    chain = event.chain
+    if event.seq != expected_seq:
+        return ChainProblem(chain, expected_seq, "deleted", f"event #{expected_seq} is missing")
+    if event.prev_hash != prev_hash:
+        return ChainProblem(chain, event.seq, "inserted", "does not follow the event before it")
+    if event_digest(event) != event.hash:
+        return ChainProblem(chain, event.seq, "edited", "content does not match its hash")
+    return None
+
+
+def _check_head(chain: str, last_hash: str, last_seq: int) -> ChainProblem | None:
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    if head is None:
+        return None if last_seq == 0 else ChainProblem(chain, 1, "inserted", "chain has no head")
+    if head.last_seq != last_seq or head.last_hash != last_hash:
+        return ChainProblem(
+            chain,
+            min(head.last_seq, last_seq) + 1,
+            "deleted" if head.last_seq > last_seq else "inserted",
+            f"chain ends at #{last_seq} but its head records #{head.last_seq}",
+        )
+    return None
+
+
+def audit_chains(region: Region | None = None) -> list[str]:
+    if region is not None:
+        return [chain_key(region)]
+    with dangerously_unscoped():
+        chains = set(AuditChainHead.objects.values_list("chain", flat=True))
+        chains |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    return sorted(chains)

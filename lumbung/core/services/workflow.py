@@ -1,0 +1,216 @@
+"""The only code that moves a case through its workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..calendar import RegionCalendar
+from ..errors import Conflict, DomainError, ErrorCode, NotFound
+from ..models import Region, SlaOverride, Transition, User, WorkflowCase
+from ..permissions import roles_of
+from ..workflow import Action, Workflow, workflows
+from .audit import audit_record
+
+
+def sla_days(region: Region, workflow: Workflow, state: str) -> int | None:
+    """The region's deadline for `state` in working days: its override, else the default."""
+    override = (
+        SlaOverride.objects.filter(region=region, workflow=workflow.key, state=state)
+        .values_list("working_days", flat=True)
+        .first()
+    )
+    return override if override is not None else workflow.state(state).sla_days
+
+
+def due_at_for(
+    region: Region, workflow: Workflow, state: str, entered: dt.datetime
+) -> dt.datetime | None:
+    days = sla_days(region, workflow, state)
+    if days is None or workflow.state(state).terminal:
+        return None
+    return RegionCalendar(region).add_working_days(entered, days)
+
+
+def case_start(case: WorkflowCase, *, actor: User | None, note: str = "") -> Transition:
+    """Put a new, unsaved case in its workflow's initial state and save it. Call it inside
+    the module service's transaction, which also writes that service's audit event."""
+    workflow = workflows.get(case.WORKFLOW_KEY)
+    now = timezone.now()
+    case.state = workflow.initial
+    case.state_entered_at = now
+    case.due_at = due_at_for(case.region, workflow, workflow.initial, now)
+    case.version = 0
+    case.save()
+    return _log(case, workflow, "start", "", workflow.initial, actor, note, [], now)
+
+
+def _allowed(action: Action, actor: User | None, case: WorkflowCase) -> bool:
+    if actor is None:  # the system itself (tasks) acts only where the workflow lets it
+        return False
+    return bool(roles_of(actor, case.region) & action.roles)
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    region: Region,
+    actor: User | None,
+    case: WorkflowCase,
+    action: str,
+    note: str = "",
+    attachments: Sequence[str] = (),
+    expected_version: int | None = None,
+) -> Transition:
+    """Take `action` on `case`. Raises a DomainError with a stable code when the action does
+    not apply to the case's state, the actor's roles do not allow it, a required note or
+    attachment is missing, or another transition got there first."""
+    if case.region_id != region.pk:
+        raise NotFound()
+    workflow = workflows.get(case.WORKFLOW_KEY)
+    step = workflow.action(action)
+    version = case.version if expected_version is None else expected_version
+    fresh = type(case).objects.select_for_update().filter(region=region, pk=case.pk).first()
+    if fresh is None:
+        raise NotFound()
+    _check(step, workflow, fresh, actor, note, attachments, version)
+    now = timezone.now()
+    from_state = fresh.state
+    updated = (
+        type(case)
+        .objects.filter(region=region, pk=case.pk, version=version)
+        .update(
+            state=step.target,
+            state_entered_at=now,
+            due_at=due_at_for(region, workflow, step.target, now),
+            escalation_level=0,
+            version=version + 1,
+        )
+    )
+    if updated != 1:
+        raise _concurrent()
+    case.refresh_from_db()
+    audit_record(
+        region=region,
+        actor=actor,
+        action=f"{workflow.key}.{step.key}",
+        obj=case,
+        changes={"state": [from_state, step.target]},
+        reason=note,
+    )
+    return _log(case, workflow, step.key, from_state, step.target, actor, note, attachments, now)
+
+
+def _check(
+    step: Action,
+    workflow: Workflow,
+    case: WorkflowCase,
+    actor: User | None,
+    note: str,
+    attachments: Sequence[str],
+    version: int,
+) -> None:
+    if case.version != version:
+        raise _concurrent()
+    if case.state not in step.sources:
+        raise DomainError(
+            ErrorCode.INVALID_TRANSITION,
+            _("“%(action)s” is not possible while the case is “%(state)s”.")
+            % {"action": step.label, "state": workflow.state(case.state).label},
+            status=409,
+        )
+    if not _allowed(step, actor, case):
+        raise DomainError(
+            ErrorCode.ACTION_NOT_ALLOWED, _("Your role may not take this action."), status=403
+        )
+    if step.note_required and not note.strip():
+        raise DomainError(
+            ErrorCode.NOTE_REQUIRED,
+            _("This action needs a note."),
+            field_errors={"note": [_("This field is required.")]},
+            status=422,
+        )
+    if step.attachment_required and not attachments:
+        raise DomainError(
+            ErrorCode.ATTACHMENT_REQUIRED,
+            _("This action needs an attachment."),
+            field_errors={"attachments": [_("This field is required.")]},
+            status=422,
+        )
+
+
+def _concurrent() -> Conflict:
+    return Conflict(
+        ErrorCode.CONCURRENT_UPDATE,
+        _("Someone else changed this case a moment ago. Reload it and try again."),
+    )
+
+
+def _log(
+    case: WorkflowCase,
+    workflow: Workflow,
+    action: str,
+    from_state: str,
+    to_state: str,
+    actor: User | None,
+    note: str,
+    attachments: Sequence[str],
+    when: dt.datetime,
+) -> Transition:
+    return Transition.objects.create(
+        region=case.region,
+        workflow=workflow.key,
+        case_type=case._meta.label_lower,
+        case_id=str(case.pk),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        note=note,
+        attachments=list(attachments),
+        created_at=when,
+    )
+
+
+@transaction.atomic
+def sla_override_set(
+    *, region: Region, actor: User, workflow: str, state: str, working_days: int | None
+) -> SlaOverride | None:
+    """Set (or, with None, remove) the region's deadline for one workflow state."""
+    flow = workflows.get(workflow)
+    if state not in {s.key for s in flow.states} or flow.state(state).terminal:
+        raise DomainError(
+            ErrorCode.VALIDATION,
+            _("%(state)s is not an open state of this workflow.") % {"state": state},
+            field_errors={"state": [_("Unknown state.")]},
+            status=422,
+        )
+    if working_days is not None and not 1 <= working_days <= 365:
+        raise DomainError(
+            ErrorCode.VALIDATION,
+            _("A deadline is between 1 and 365 working days."),
+            field_errors={"working_days": [_("Between 1 and 365.")]},
+            status=422,
+        )
+    current = SlaOverride.objects.filter(region=region, workflow=workflow, state=state).first()
+    old = current.working_days if current else None
+    if working_days is None:
+        if current:
+            current.delete()
+        row = None
+    else:
+        row, _created = SlaOverride.objects.update_or_create(
+            region=region, workflow=workflow, state=state, defaults={"working_days": working_days}
+        )
+    audit_record(
+        region=region,
+        actor=actor,
+        action="sla.set",
+        obj=row,
+        changes={f"{workflow}.{state}": [old, working_days]},
+    )
+    return row

@@ -1,0 +1,87 @@
+"""Background work of core: escalating overdue cases to the next level."""
+
+from __future__ import annotations
+
+import logging
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_tasks import task
+
+from .calendar import RegionCalendar
+from .models import Region, WorkflowCase
+from .selectors import case_overdue, region_list_active, staff_with_role
+from .services.audit import audit_record
+from .services.notifications import notify
+from .tenancy import region_scope
+from .workflow import workflows
+
+logger = logging.getLogger(__name__)
+
+
+def case_models() -> list[type[WorkflowCase]]:
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, WorkflowCase) and m.WORKFLOW_KEY and not m._meta.abstract
+    ]
+
+
+@task()
+def escalate_overdue_all() -> int:
+    """Escalate every active region's overdue cases; returns how many were escalated."""
+    total = 0
+    for region in list(region_list_active()):
+        total += escalate_overdue_region(region)
+    return total
+
+
+def escalate_overdue_region(region: Region) -> int:
+    count = 0
+    with region_scope(region):
+        for model in case_models():
+            for case in case_overdue(model, region):
+                count += int(case_escalate(region=region, case=case))
+    return count
+
+
+@transaction.atomic
+def case_escalate(*, region: Region, case: WorkflowCase) -> bool:
+    """Notify the next level for one overdue case. Level k+1 is reached once the case is
+    overdue by k working days, so the unit head hears first and the region admin a day later."""
+    workflow = workflows.get(case.WORKFLOW_KEY)
+    level = case.escalation_level
+    if level >= len(workflow.escalation) or case.due_at is None:
+        return False
+    if RegionCalendar(region).working_days_between(case.due_at, timezone.now()) < level:
+        return False
+    role = workflow.escalation[level]
+    updated = (
+        type(case)
+        .objects.filter(pk=case.pk, escalation_level=level)
+        .update(escalation_level=level + 1)
+    )
+    if not updated:
+        return False
+    recipients = staff_with_role(region, role, getattr(case, "unit", None))
+    for user in recipients:
+        with override(user.language):
+            notify(
+                region=region,
+                recipient=user,
+                kind="workflow.overdue",
+                title=_("Overdue: %(case)s") % {"case": case},
+                body=_("This case passed its deadline and needs your attention."),
+                url=case.get_absolute_url() if hasattr(case, "get_absolute_url") else "",
+            )
+    audit_record(
+        region=region,
+        actor=None,
+        action=f"{workflow.key}.escalate",
+        obj=case,
+        changes={"escalation_level": [level, level + 1], "role": role.value},
+    )
+    return True

@@ -1,0 +1,374 @@
+"""Back-office pages of core: dashboard, units, members, modules, calendar, SLA, audit."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..calendar import RegionCalendar
+from ..errors import DomainError
+from ..forms import (
+    AuditFilterForm,
+    HolidayForm,
+    MemberForm,
+    ModulesForm,
+    ProfileForm,
+    SlaForm,
+    UnitForm,
+    UnitImportForm,
+    apply_domain_error,
+)
+from ..models import Membership, Region, RegionHoliday, SlaOverride
+from ..models.people import Role
+from ..permissions import can, roles_of
+from ..selectors import (
+    audit_event_list,
+    member_list,
+    region_children_active,
+    region_modules_enabled,
+    unit_tree,
+)
+from ..services import calendar as calendar_services
+from ..services import people as people_services
+from ..services.regions import region_modules_set, region_update_profile
+from ..services.units import unit_create, units_import_csv
+from ..services.workflow import sla_override_set
+from ..tenancy import dangerously_unscoped, region_scope
+from .helpers import RegionRequest, current_region, require_perm
+
+
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Send a person to the back office of the first region they work in, else home."""
+    with dangerously_unscoped():
+        membership = (
+            Membership.objects.filter(user=request.user, is_active=True)
+            .exclude(role=Role.CITIZEN)
+            .select_related("region")
+            .order_by("region__code")
+            .first()
+        )
+    if membership is not None:
+        return redirect("core:dashboard", region_slug=membership.region.slug)
+    return redirect("portal:home")
+
+
+@require_perm("core.view_backoffice")
+def dashboard(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    roles = roles_of(request.user, region)
+    context = {
+        "roles": sorted(r.label for r in roles if r != Role.CITIZEN),
+        "is_admin": can(request.user, "core.manage_region", region),
+        "is_auditor": Role.AUDITOR in roles,
+        "is_unit_head": Role.UNIT_HEAD in roles,
+        "is_officer": Role.OFFICER in roles,
+        "memberships": Membership.objects.filter(
+            region=region, user=request.user, is_active=True
+        ).select_related("unit"),
+        "modules": region_modules_enabled(region),
+        "children": list(region_children_active(region)) if region.is_province else [],
+        "unit_count": len(unit_tree(region)),
+        "member_count": member_list(region).filter(is_active=True).count(),
+        "recent_events": list(audit_event_list(region)[:8])
+        if can(request.user, "core.view_audit", region)
+        else [],
+    }
+    return render(request, "core/backoffice/dashboard.html", context)
+
+
+@require_perm("core.view_backoffice")
+def units(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    may_edit = can(request.user, "core.manage_units", region)
+    form = UnitForm(request.POST or None, region=region)
+    if request.method == "POST":
+        if not may_edit:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            try:
+                unit_create(region=region, actor=request.user, data=form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Unit added."))
+                return redirect("core:units", region_slug=region.slug)
+    return render(
+        request,
+        "core/backoffice/units.html",
+        {
+            "tree": unit_tree(region),
+            "form": form,
+            "may_edit": may_edit,
+            "import_form": UnitImportForm(),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_perm("core.manage_units")
+def units_import(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = units_import_csv(
+            region=region,
+            actor=request.user,
+            content=form.cleaned_data["file"],
+        )
+        if report.ok:
+            messages.success(
+                request,
+                _("Import done: %(created)d created, %(updated)d updated.")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect("core:units", region_slug=region.slug)
+    status = 422 if (form.errors or (report and not report.ok)) else 200
+    return render(
+        request,
+        "core/backoffice/units_import.html",
+        {"form": form, "report": report},
+        status=status,
+    )
+
+
+@require_perm("core.view_backoffice")
+def members(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    may_edit = can(request.user, "core.manage_members", region)
+    form = MemberForm(request.POST or None, region=region)
+    if request.method == "POST":
+        if not may_edit:
+            return HttpResponse(status=403)
+        if "revoke" in request.POST:
+            return _revoke(request, region)
+        if form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():
+                user = people_services.user_ensure(email=data["email"], full_name=data["full_name"])
+                try:
+                    people_services.membership_grant(
+                        region=region,
+                        actor=request.user,
+                        user=user,
+                        role=Role(data["role"]),
+                        unit=data["unit"],
+                        title=data["title"],
+                    )
+                except DomainError as error:
+                    apply_domain_error(form, error)
+            if not form.errors:
+                messages.success(request, _("Role granted."))
+                return redirect("core:members", region_slug=region.slug)
+    paginator = Paginator(member_list(region), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/backoffice/members.html",
+        {"page": page, "form": form, "may_edit": may_edit},
+        status=422 if form.errors else 200,
+    )
+
+
+def _revoke(request: RegionRequest, region: Region) -> HttpResponse:
+    membership = Membership.objects.filter(region=region, pk=request.POST.get("revoke")).first()
+    if membership is None:
+        return HttpResponse(status=404)
+    people_services.membership_revoke(
+        region=region,
+        actor=request.user,
+        membership=membership,
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(request, _("Role revoked."))
+    return redirect("core:members", region_slug=region.slug)
+
+
+@require_perm("core.manage_modules")
+def modules(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    enabled = region_modules_enabled(region)
+    form = ModulesForm(request.POST or None, enabled=enabled)
+    if request.method == "POST" and form.is_valid():
+        on = [k for k, v in form.cleaned_data.items() if v]
+        off = [k for k, v in form.cleaned_data.items() if not v]
+        region_modules_set(region=region, actor=request.user, enable=on, disable=off)
+        messages.success(request, _("Modules saved."))
+        return redirect("core:modules", region_slug=region.slug)
+    return render(request, "core/backoffice/modules.html", {"form": form})
+
+
+@require_perm("core.view_backoffice")
+def calendar(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    may_edit = can(request.user, "core.manage_calendar", region)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if not may_edit:
+            return HttpResponse(status=403)
+        if "remove" in request.POST:
+            holiday = RegionHoliday.objects.filter(region=region, pk=request.POST["remove"]).first()
+            if holiday is not None:
+                calendar_services.region_holiday_remove(
+                    region=region,
+                    actor=request.user,
+                    holiday=holiday,
+                )
+            return redirect("core:calendar", region_slug=region.slug)
+        if form.is_valid():
+            calendar_services.region_holiday_set(
+                region=region, actor=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Calendar saved."))
+            return redirect("core:calendar", region_slug=region.slug)
+    year = _year(request)
+    closed = RegionCalendar(region).closed_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return render(
+        request,
+        "core/backoffice/calendar.html",
+        {
+            "form": form,
+            "may_edit": may_edit,
+            "year": year,
+            "closed": sorted(closed.items()),
+            "local": RegionHoliday.objects.filter(region=region, date__year=year),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _year(request: RegionRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@require_perm("core.view_backoffice")
+def sla(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    may_edit = can(request.user, "core.manage_sla", region)
+    form = SlaForm(request.POST or None)
+    if request.method == "POST":
+        if not may_edit:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            workflow, state = form.cleaned_data["target"].split(":", 1)
+            try:
+                sla_override_set(
+                    region=region,
+                    actor=request.user,
+                    workflow=workflow,
+                    state=state,
+                    working_days=form.cleaned_data["working_days"],
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Deadline saved."))
+                return redirect("core:sla", region_slug=region.slug)
+    overrides = SlaOverride.objects.filter(region=region).order_by("workflow", "state")
+    return render(
+        request,
+        "core/backoffice/sla.html",
+        {"form": form, "may_edit": may_edit, "overrides": overrides},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_perm("core.manage_region")
+def profile(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    form = ProfileForm(request.POST or None, instance=Region.objects.get(pk=region.pk))
+    if request.method == "POST" and form.is_valid():
+        region_update_profile(region=region, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Profile saved."))
+        return redirect("core:profile", region_slug=region.slug)
+    return render(
+        request, "core/backoffice/profile.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def _filtered_events(request: RegionRequest, region: Region):  # type: ignore[no-untyped-def]
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, audit_event_list(region, **{k: v for k, v in filters.items() if v})
+
+
+@require_perm("core.view_audit")
+def audit(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    form, events = _filtered_events(request, region)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/backoffice/audit.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_perm("core.view_audit")
+def audit_csv(request: RegionRequest, region_slug: str) -> StreamingHttpResponse:
+    region = current_region(request)
+    _form, events = _filtered_events(request, region)
+    writer = csv.writer(_Echo())
+    header = [
+        "seq",
+        "time",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "changes",
+        "reason",
+        "request_id",
+        "hash",
+    ]
+
+    def rows():  # type: ignore[no-untyped-def]
+        # Streaming runs after the middleware has left the region's scope: re-enter it.
+        yield writer.writerow(header)
+        with region_scope(region):
+            yield from _audit_rows(writer, events)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{region.slug}.csv"'
+    return response
+
+
+def _audit_rows(writer, events):  # type: ignore[no-untyped-def]
+    for e in events.iterator(chunk_size=1000):
+        yield writer.writerow(
+            [
+                e.seq,
+                e.created_at.isoformat(),
+                e.actor_label,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.changes,
+                e.reason,
+                e.request_id,
+                e.hash,
+            ]
+        )
