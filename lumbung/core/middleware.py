@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from . import rls
 from .context import request_id_var
 from .modules import registry
 from .selectors import module_enabled, region_get_active
-from .tenancy import region_scope
+from .tenancy import is_postgres, region_scope
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 REGION_KWARG = "region_slug"
@@ -59,27 +61,18 @@ def not_found(request: HttpRequest) -> HttpResponse:
 
 class RegionMiddleware:
     """Resolve `<region_slug>` in the URL to an active region, refuse modules it has
-    switched off, and run the view inside that region's scope. Inactive, unknown and
+    switched off, and run the view inside that region's scope — and, on PostgreSQL, inside
+    one transaction limited to that region by row-level security. Inactive, unknown and
     switched-off all answer the same 404."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return self.get_response(request)
-        finally:
-            scope = getattr(request, "_region_scope", None)
-            if scope is not None:
-                scope.__exit__(None, None, None)
-
-    def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]
-    ) -> HttpResponse | None:
-        slug = kwargs.get(REGION_KWARG)
         request.region = None  # type: ignore[attr-defined]
+        slug = _region_slug(request)
         if slug is None:
-            return None
+            return self.get_response(request)
         region = region_get_active(slug)
         if region is None:
             return not_found(request)
@@ -88,7 +81,25 @@ class RegionMiddleware:
             return not_found(request)
         request.region = region  # type: ignore[attr-defined]
         request.module = module  # type: ignore[attr-defined]
-        scope = region_scope(region)
-        scope.__enter__()
-        request._region_scope = scope  # type: ignore[attr-defined]
+        with region_scope(region):
+            if not is_postgres():
+                return self.get_response(request)
+            try:
+                with transaction.atomic():
+                    rls.activate(region)
+                    response = self.get_response(request)
+                    if response.status_code >= 500:
+                        # The view's exception became a response inside us: undo its writes.
+                        transaction.set_rollback(True)
+            finally:
+                rls.deactivate()
+            return response
+
+
+def _region_slug(request: HttpRequest) -> str | None:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
         return None
+    value = match.kwargs.get(REGION_KWARG)
+    return value if isinstance(value, str) else None
