@@ -63,7 +63,7 @@ def login(client: Client, user: User) -> Client:
 
 
 @pytest.fixture
-def as_role(client: Client, world_a: RegionWorld):  # type: ignore[no-untyped-def]
+def as_role(client: Client, world_a: RegionWorld):
     def _as(role: Role) -> Client:
         return login(client, world_a.users[role])
 

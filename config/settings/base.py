@@ -216,4 +216,3 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 NINJA_NUM_PROXIES = int(os.environ.get("LUMBUNG_NUM_PROXIES", "0"))
-FORMS_URLFIELD_ASSUME_HTTPS = True

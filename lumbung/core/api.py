@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
@@ -14,6 +14,7 @@ from lumbung.api.auth import AUTH
 from lumbung.api.errors import problem_response
 
 from .errors import DomainError, ErrorCode, NotFound
+from .mfa import has_totp, totp_verify
 from .models import ApiToken, Region, User
 from .selectors import region_get_active, region_list_active, region_modules_map
 from .services.people import token_issue, token_revoke
@@ -104,6 +105,7 @@ class TokenIn(Schema):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=256)
     name: str = Field("api", max_length=100)
+    otp: str | None = Field(None, max_length=10, description="TOTP code, for accounts with TOTP")
 
 
 class TokenOut(Schema):
@@ -143,8 +145,15 @@ def token_create(request: HttpRequest, payload: TokenIn):  # type: ignore[no-unt
         return problem_response(
             request, 401, ErrorCode.INVALID_CREDENTIALS, _("Email or password is wrong.")
         )
+    if has_totp(user) and not totp_verify(user, payload.otp or ""):
+        return problem_response(
+            request,
+            401,
+            ErrorCode.OTP_REQUIRED,
+            _("This account uses a second factor: send the current TOTP code as `otp`."),
+        )
     token, secret = token_issue(user=user, name=payload.name)
-    return 201, {"token": secret, "prefix": token.prefix, "name": token.name}
+    return Status(201, {"token": secret, "prefix": token.prefix, "name": token.name})
 
 
 @auth_router.get("/tokens", response=list[TokenInfo], auth=AUTH, summary="My tokens")
@@ -164,14 +173,14 @@ def token_list(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @auth_router.delete("/tokens/{token_id}", response={204: None}, auth=AUTH, summary="Revoke a token")
-def token_delete(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_delete(request: HttpRequest, token_id: int) -> Status[None]:
     user: User = request.auth  # type: ignore[attr-defined]
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
         raise NotFound()
     with transaction.atomic():
         token_revoke(user=user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 __all__ = ["DomainError", "auth_router", "regions_router"]

@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     SERVER_ERROR = "server_error"
     CONFLICT = "conflict"
     INVALID_CREDENTIALS = "invalid_credentials"
+    OTP_REQUIRED = "otp_required"
     REGION_UNKNOWN = "region_unknown"
     REGION_ALREADY_ACTIVE = "region_already_active"
     MODULE_UNKNOWN = "module_unknown"

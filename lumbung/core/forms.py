@@ -112,6 +112,8 @@ class SlaForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Region
         fields = [
@@ -123,6 +125,7 @@ class ProfileForm(forms.ModelForm):
             "address",
             "website",
             "observes_cuti_bersama",
+            "staff_mfa_required",
         ]
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"})}
 

@@ -41,6 +41,9 @@ class Region(models.Model):
     address = models.CharField(_("office address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
     observes_cuti_bersama = models.BooleanField(_("offices close on cuti bersama"), default=True)
+    staff_mfa_required = models.BooleanField(
+        _("staff must use a second factor (TOTP)"), default=True
+    )
 
     class Meta:
         ordering = ["code"]

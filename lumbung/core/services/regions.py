@@ -25,6 +25,7 @@ PROFILE_FIELDS = (
     "address",
     "website",
     "observes_cuti_bersama",
+    "staff_mfa_required",
 )
 
 

@@ -41,9 +41,15 @@ class RegionWorld:
     users: dict[Role, User] = field(default_factory=dict)
 
 
-def make_world(code: str, *, modules: list[str] | None = None) -> RegionWorld:
-    """Activate region `code` through the services, with two units and one user per role."""
+def make_world(
+    code: str, *, modules: list[str] | None = None, staff_mfa: bool = False
+) -> RegionWorld:
+    """Activate region `code` through the services, with two units and one user per role.
+    Staff TOTP is off unless asked for, so tests reach pages without a second factor."""
     region = region_add(code=code, actor=None, modules=modules or [])
+    if region.staff_mfa_required != staff_mfa:
+        Region.objects.filter(pk=region.pk).update(staff_mfa_required=staff_mfa)
+        region.staff_mfa_required = staff_mfa
     with region_scope(region), transaction.atomic():
         unit = unit_create(
             region=region,

@@ -6,11 +6,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from ..mfa import needs_totp_setup
 from ..models import Region, User
 from ..permissions import can
 
@@ -42,8 +46,14 @@ def require_perm(perm: str) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not can(request.user, perm, current_region(request)):
+            region = current_region(request)
+            if not can(request.user, perm, region):
                 raise PermissionDenied
+            if needs_totp_setup(request.user, region):
+                messages.warning(
+                    request, _("This region requires staff to set up a second factor first.")
+                )
+                return redirect_to_login(request.get_full_path(), reverse("mfa_activate_totp"))
             return view(request, *args, **kwargs)
 
         return wrapped
