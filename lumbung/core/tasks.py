@@ -13,6 +13,7 @@ from django_tasks import task
 
 from .calendar import RegionCalendar
 from .models import Region, WorkflowCase
+from .models.people import Role
 from .selectors import case_overdue, region_list_active, staff_with_role
 from .services.audit import audit_record
 from .services.notifications import notify
@@ -20,6 +21,8 @@ from .tenancy import region_scope
 from .workflow import workflows
 
 logger = logging.getLogger(__name__)
+
+UNIT_BOUND_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD})
 
 
 def case_models() -> list[type[WorkflowCase]]:
@@ -51,12 +54,15 @@ def escalate_overdue_region(region: Region) -> int:
 @transaction.atomic
 def case_escalate(*, region: Region, case: WorkflowCase) -> bool:
     """Notify the next level for one overdue case. Level k+1 is reached once the case is
-    overdue by k working days, so the unit head hears first and the region admin a day later."""
+    overdue by k whole working days, so the unit head hears first and the region admin once
+    another working day has passed without a move."""
     workflow = workflows.get(case.WORKFLOW_KEY)
     level = case.escalation_level
     if level >= len(workflow.escalation) or case.due_at is None:
         return False
-    if RegionCalendar(region).working_days_between(case.due_at, timezone.now()) < level:
+    # The deadline pushed back by `level` working days; a working-day count would let the
+    # next level fire a few minutes after the previous one, on the first day overdue.
+    if timezone.now() <= RegionCalendar(region).add_working_days(case.due_at, level):
         return False
     role = workflow.escalation[level]
     updated = (
@@ -66,7 +72,9 @@ def case_escalate(*, region: Region, case: WorkflowCase) -> bool:
     )
     if not updated:
         return False
-    recipients = staff_with_role(region, role, getattr(case, "unit", None))
+    # Unit-bound roles hear about their own unit's cases; the others region-wide.
+    unit = getattr(case, "unit", None) if role in UNIT_BOUND_ROLES else None
+    recipients = staff_with_role(region, role, unit)
     for user in recipients:
         with override(user.language):
             notify(

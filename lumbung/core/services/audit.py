@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ def event_digest(event: AuditEvent) -> str:
     payload = {
         "chain": event.chain,
         "seq": event.seq,
-        "created_at": event.created_at.isoformat(timespec="microseconds"),
+        # In UTC, as the database hands it back, whatever zone the time was written in.
+        "created_at": event.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,
