@@ -8,8 +8,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.signature import ViewSignature
 
 from lumbung.core.errors import DomainError, ErrorCode
 from lumbung.core.modules import registry
@@ -107,14 +108,29 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
-    from lumbung.core.api import auth_router, regions_router
+    from lumbung.core.api import auth_router, reference_router, regions_router
 
     api.add_router("/auth", auth_router)
+    api.add_router("/reference", reference_router)
     api.add_router("/regions", regions_router)
     for config in sorted(registry.modules.values(), key=lambda m: m.order):
         router = config.get_api_router()
         if router is not None:
-            api.add_router(f"/regions/{{region_slug}}/{config.url_prefix}", router)
+            prefix = f"/regions/{{region_slug}}/{config.url_prefix}"
+            _read_prefix_params(router, prefix)
+            api.add_router(prefix, router)
+
+
+def _read_prefix_params(router: Router, prefix: str) -> None:
+    """ninja finds path parameters in an operation's own path only, so a module view's
+    `region_slug` would be a required query parameter. Re-read each signature with the
+    mounted path so that it comes from the path, and the OpenAPI document says so."""
+    for path, path_view in router.path_operations.items():
+        for operation in path_view.operations:
+            operation.signature = ViewSignature(prefix + path, operation.view_func)
+            operation.models = operation.signature.models
+    for child_prefix, child, _tags in getattr(router, "_routers", []):
+        _read_prefix_params(child, f"{prefix}/{child_prefix.strip('/')}")
 
 
 _mount()

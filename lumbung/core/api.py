@@ -6,21 +6,38 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from lumbung.api.auth import AUTH
 from lumbung.api.errors import problem_response
 
-from .errors import DomainError, ErrorCode, NotFound
+from .errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from .mfa import has_totp, totp_verify
 from .models import ApiToken, Region, User
-from .selectors import region_get_active, region_list_active, region_modules_map
+from .permissions import can
+from .selectors import (
+    region_get_active,
+    region_list_active,
+    region_modules_map,
+    region_reference_search,
+)
 from .services.people import token_issue, token_revoke
+from .services.regions import region_add
 
 regions_router = Router(tags=["regions"])
+reference_router = Router(tags=["reference"])
 auth_router = Router(tags=["auth"])
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: dict[str, list[str]]
 
 
 class ParentOut(Schema):
@@ -101,6 +118,58 @@ def region_detail(request: HttpRequest, region_slug: str) -> dict[str, object]:
     return out
 
 
+class RegionAddIn(Schema):
+    code: str = Field(min_length=2, max_length=5, description="Kemendagri code, e.g. 32.73")
+    modules: list[str] = Field(default_factory=list, max_length=20)
+
+
+@regions_router.post(
+    "",
+    response={
+        201: RegionOut,
+        401: ProblemOut,
+        403: ProblemOut,
+        404: ProblemOut,
+        409: ProblemOut,
+        422: ProblemOut,
+    },
+    auth=AUTH,
+    summary="Add a region (platform operators)",
+)
+def region_create(request: HttpRequest, payload: RegionAddIn) -> Status[dict[str, object]]:
+    """Make one of the 552 reference regions a tenant, with the given modules on."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    if not can(user, "core.add_region"):
+        raise PermissionDenied()
+    region = region_add(code=payload.code.strip(), actor=user, modules=payload.modules)
+    return Status(201, _region_out(region, region_modules_map([region])[region.pk]))
+
+
+class ReferenceRegionOut(Schema):
+    code: str
+    slug: str
+    name: str
+    type: str
+    parent_code: str | None
+    timezone: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_parent_code(obj: Region) -> str | None:
+        return obj.parent.code if obj.parent else None
+
+
+@reference_router.get("/regions", response=list[ReferenceRegionOut], summary="All regions")
+@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+def reference_region_list(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    q: str = Query("", max_length=80, description="Part of the name or code"),
+    type: str = Query("", max_length=10, description="provinsi, kabupaten or kota"),
+):
+    """The 38 provinces and 514 kabupaten/kota (Kemendagri), active or not: public data."""
+    return region_reference_search(q=q, type=type)
+
+
 class TokenIn(Schema):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=256)
@@ -122,15 +191,6 @@ class TokenInfo(Schema):
     created_at: str
     last_used_at: str | None
     revoked: bool
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    code: str
-    errors: dict[str, list[str]]
 
 
 @auth_router.post(

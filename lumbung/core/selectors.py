@@ -30,6 +30,17 @@ def region_list_active() -> QuerySet[Region]:
     return Region.objects.filter(is_active=True).select_related("parent").order_by("code")
 
 
+def region_reference_search(*, q: str = "", type: str = "") -> QuerySet[Region]:
+    """Reference regions (active or not) matching part of a name or a code prefix."""
+    regions = Region.objects.select_related("parent").order_by("code")
+    if q.strip():
+        term = q.strip()
+        regions = regions.filter(Q(name__icontains=term) | Q(code__startswith=term))
+    if type:
+        regions = regions.filter(type=type)
+    return regions
+
+
 def region_get_active(slug: str) -> Region | None:
     return Region.objects.filter(slug=slug, is_active=True).select_related("parent").first()
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from .modules import registry
-from .views import backoffice
+from .views import backoffice, platform
 
 app_name = "core"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("after-login/", backoffice.after_login, name="after-login"),
+    path("platform/regions/", platform.regions, name="platform-regions"),
     path("<slug:region_slug>/staff/", backoffice.dashboard, name="dashboard"),
     path("<slug:region_slug>/staff/units/", backoffice.units, name="units"),
     path("<slug:region_slug>/staff/units/import/", backoffice.units_import, name="units-import"),

@@ -59,6 +59,8 @@ def after_login(request: HttpRequest) -> HttpResponse:
         )
     if membership is not None:
         return redirect("core:dashboard", region_slug=membership.region.slug)
+    if getattr(request.user, "is_platform_operator", False):
+        return redirect("core:platform-regions")
     return redirect("portal:home")
 
 
