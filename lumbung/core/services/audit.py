@@ -144,7 +144,12 @@ def _check_head(chain: str, last_hash: str, last_seq: int) -> ChainProblem | Non
     head = AuditChainHead.objects.filter(chain=chain).first()
     if head is None:
         return None if last_seq == 0 else ChainProblem(chain, 1, "inserted", "chain has no head")
-    if head.last_seq != last_seq or head.last_hash != last_hash:
+    if head.last_seq == last_seq and head.last_hash != last_hash:
+        # Every event links to the one before, but not to the head: the tail was re-hashed.
+        return ChainProblem(
+            chain, last_seq, "edited", f"event #{last_seq} is not the one its head records"
+        )
+    if head.last_seq != last_seq:
         return ChainProblem(
             chain,
             min(head.last_seq, last_seq) + 1,
@@ -161,3 +166,19 @@ def audit_chains(region: Region | None = None) -> list[str]:
         chains = set(AuditChainHead.objects.values_list("chain", flat=True))
         chains |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())
     return sorted(chains)
+
+
+@transaction.atomic
+def personal_data_read(
+    *, region: Region, actor: User, obj: models.Model, fields: list[str], purpose: str = ""
+) -> AuditEvent:
+    """Record that a staff member was shown personal data (full NIK, phone, address) of
+    `obj`, as UU 27/2022 expects: who, when, which fields, why. Values are not recorded."""
+    return audit_record(
+        region=region,
+        actor=actor,
+        action="pdp.read",
+        obj=obj,
+        changes={"fields": sorted(fields)},
+        reason=purpose,
+    )
