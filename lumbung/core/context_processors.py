@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from .modules import registry
 from .permissions import can, roles_of
-from .selectors import region_modules_enabled
+from .selectors import notification_unread_count, region_modules_enabled
 
 
 def lumbung(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +20,7 @@ def lumbung(request: HttpRequest) -> dict[str, Any]:
         "region_modules": [registry.modules[k] for k in enabled],
         "user_roles": roles_of(request.user, region),
         "can_backoffice": can(request.user, "core.view_backoffice", region),
+        "unread_notifications": (
+            notification_unread_count(region, request.user) if request.user.is_authenticated else 0
+        ),
     }

@@ -163,3 +163,7 @@ def platform_counts() -> dict[str, int]:
         return Region.objects.aggregate(
             total=Count("pk"), active=Count("pk", filter=Q(is_active=True))
         )
+
+
+def notification_list(region: Region, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(region=region, recipient=user).order_by("-created_at")

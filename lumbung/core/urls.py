@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from .modules import registry
-from .views import backoffice, platform
+from .views import backoffice, inbox, platform
 
 app_name = "core"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("after-login/", backoffice.after_login, name="after-login"),
     path("platform/regions/", platform.regions, name="platform-regions"),
+    path("<slug:region_slug>/notifications/", inbox.notifications, name="notifications"),
     path("<slug:region_slug>/staff/", backoffice.dashboard, name="dashboard"),
     path("<slug:region_slug>/staff/units/", backoffice.units, name="units"),
     path("<slug:region_slug>/staff/units/import/", backoffice.units_import, name="units-import"),

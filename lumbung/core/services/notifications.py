@@ -30,3 +30,12 @@ def notify(
             )
         )
     return note
+
+
+def notifications_mark_read(*, region: Region, user: User) -> int:
+    """Mark all of the user's notifications in the region as read; returns how many."""
+    from django.utils import timezone
+
+    return Notification.objects.filter(region=region, recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
