@@ -113,7 +113,10 @@ def token_revoke(*, user: User, token: ApiToken) -> None:
         audit_record(region=None, actor=user, action="token.revoke", obj=token)
 
 
-def user_ensure(*, email: str, full_name: str = "", password: str | None = None) -> User:
+@transaction.atomic
+def user_ensure(
+    *, email: str, full_name: str = "", password: str | None = None, actor: User | None = None
+) -> User:
     """The user with this email, created (without a usable password unless one is given)
     if new. New staff set their password through the reset-password email."""
     email = email.strip().lower()
@@ -121,6 +124,10 @@ def user_ensure(*, email: str, full_name: str = "", password: str | None = None)
     if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
         _mark_email_verified(user)
+        # A person belongs to no one region, so their creation goes in the platform chain.
+        audit_record(
+            region=None, actor=actor, action="user.create", obj=user, changes={"email": email}
+        )
     return user
 
 
