@@ -89,16 +89,21 @@ class RegionCalendar:
             region=self.region, date=day, is_working_day=True
         ).exists()
 
+    def _declared_between(self, start: dt.date, end: dt.date) -> set[dt.date]:
+        """Make-up working days the region declared in [start, end] (weekends included)."""
+        return set(
+            RegionHoliday.objects.filter(
+                region=self.region, is_working_day=True, date__range=(start, end)
+            ).values_list("date", flat=True)
+        )
+
     def add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
         """The deadline `days` working days after `start`: the end of that working day,
         local time. A case received on a closed day starts counting the next working day."""
         day = self.local_date(start)
-        closed = self.closed_days(day, day + dt.timedelta(days=_LOOKAHEAD_DAYS + days * 3))
-        declared = set(
-            RegionHoliday.objects.filter(
-                region=self.region, is_working_day=True, date__gte=day
-            ).values_list("date", flat=True)
-        )
+        horizon = day + dt.timedelta(days=_LOOKAHEAD_DAYS + days * 3)
+        closed = self.closed_days(day, horizon)
+        declared = self._declared_between(day, horizon)
         counted = 0
         while counted < days:
             day += dt.timedelta(days=1)
@@ -113,9 +118,10 @@ class RegionCalendar:
         if last <= first:
             return 0
         closed = self.closed_days(first, last)
+        declared = self._declared_between(first, last)
         count, day = 0, first
         while day < last:
             day += dt.timedelta(days=1)
-            if day.weekday() < 5 and day not in closed:
+            if (day.weekday() < 5 or day in declared) and day not in closed:
                 count += 1
         return count
