@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,13 +20,32 @@ from .audit import audit_record
 CSV_COLUMNS = ("code", "name", "kind", "parent_code", "short_name", "email")
 
 
+def _value_errors(data: dict[str, Any]) -> dict[str, str]:
+    """Over-long values and a malformed email: what the database or the mail server would
+    otherwise reject later, half-way through a write."""
+    checks: list[tuple[str, Any]] = [
+        (name, MaxLengthValidator(Unit._meta.get_field(name).max_length))
+        for name in ("code", "name", "short_name")
+    ]
+    if (data.get("email") or "").strip():
+        checks.append(("email", validate_email))
+    errors: dict[str, str] = {}
+    for name, check in checks:
+        try:
+            check((data.get(name) or "").strip())
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    return errors
+
+
 def _validate(region: Region, data: dict[str, Any], instance: Unit | None) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {k: [v] for k, v in _value_errors(data).items()}
     code = (data.get("code") or "").strip()
     if not code:
         errors["code"] = [_("This field is required.")]
     elif (
-        Unit.objects.filter(region=region, code=code)
+        "code" not in errors
+        and Unit.objects.filter(region=region, code=code)
         .exclude(pk=getattr(instance, "pk", None))
         .exists()
     ):
@@ -82,7 +103,9 @@ def unit_create(*, region: Region, actor: User | None, data: dict[str, Any]) -> 
 @transaction.atomic
 def unit_update(*, region: Region, actor: User, unit: Unit, data: dict[str, Any]) -> Unit:
     merged = {f: getattr(unit, f) for f in ("code", "name", "kind", "short_name", "email")}
-    merged.update({k: v for k, v in data.items() if k in merged})
+    merged.update(
+        {k: v.strip() if isinstance(v, str) else v for k, v in data.items() if k in merged}
+    )
     errors = _validate(region, merged, unit)
     if errors:
         raise ValidationFailed(errors)
@@ -156,14 +179,41 @@ def _check_rows(
             report.errors.append(
                 (line, "kind", _("Unknown kind “%(kind)s”.") % {"kind": row.get("kind")})
             )
+        for column, message in _value_errors(row).items():
+            report.errors.append((line, column, message))
+    parents = _parents_after_import(region, rows)
     for line, row in rows:
         parent = row.get("parent_code")
         if parent and parent not in seen and parent not in known:
             report.errors.append(
                 (line, "parent_code", _("No unit has code “%(code)s”.") % {"code": parent})
             )
-        if parent and parent == row.get("code"):
+        if parent and _in_loop(row["code"], parents):
             report.errors.append((line, "parent_code", _("A unit cannot sit under itself.")))
+    report.errors.sort(key=lambda e: e[0])
+
+
+def _parents_after_import(
+    region: Region, rows: list[tuple[int, dict[str, str]]]
+) -> dict[str, str | None]:
+    """{code: parent code} of the region's tree as it would be once the file is applied."""
+    parents: dict[str, str | None] = dict(
+        Unit.objects.filter(region=region).values_list("code", "parent__code")
+    )
+    parents.update({row["code"]: row.get("parent_code") or None for _l, row in rows if row["code"]})
+    return parents
+
+
+def _in_loop(code: str, parents: dict[str, str | None]) -> bool:
+    """Whether walking up from `code` comes back to it (itself as parent included)."""
+    seen: set[str] = set()
+    node = parents.get(code)
+    while node is not None and node not in seen:
+        if node == code:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
 
 
 def _apply_rows(
