@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from inspect import iscoroutinefunction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.signature import ViewSignature
@@ -15,10 +20,50 @@ from ninja.signature import ViewSignature
 from lumbung.core.errors import DomainError, ErrorCode
 from lumbung.core.modules import registry
 
-from .errors import field_errors_from_ninja, problem_response, retry_after
+from .errors import PROBLEM_CONTENT_TYPE, field_errors_from_ninja, problem_response, retry_after
 from .throttling import throttles
 
-api = NinjaAPI(
+
+class LumbungAPI(NinjaAPI):
+    """Every answer under /api/v1 is a problem document when it is an error: a path no
+    operation serves is a 404 and a method an operation does not take is a 405, instead of
+    Django's HTML page and ninja's plain-text reply."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        wrapped: list[URLResolver | URLPattern] = [
+            URLPattern(p.pattern, _method_problem(p.callback), p.default_args, p.name)
+            if isinstance(p, URLPattern) and not iscoroutinefunction(p.callback)
+            else p
+            for p in patterns
+        ]
+        return [*wrapped, re_path(r"^", _unknown_path)], app_name, namespace
+
+
+def _method_problem(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response["Content-Type"] == PROBLEM_CONTENT_TYPE:
+            return response
+        return problem_response(
+            request,
+            405,
+            ErrorCode.METHOD_NOT_ALLOWED,
+            _("This method is not allowed here."),
+            headers={"Allow": response.get("Allow", "")},
+        )
+
+    return wrapped
+
+
+@csrf_exempt
+def _unknown_path(request: HttpRequest) -> HttpResponse:
+    return problem_response(request, 404, ErrorCode.NOT_FOUND, _("Not found."))
+
+
+api = LumbungAPI(
     title="Lumbung API",
     version="1",
     description=(

@@ -9,10 +9,23 @@ from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 
 class _Throttle(SimpleRateThrottle):
+    """The rate is read from settings on every request, not once at import, so that an
+    operator's change (or a test's override) applies to the API that is already built."""
+
     scope_name = ""
 
     def __init__(self) -> None:
-        super().__init__(settings.LUMBUNG_RATE_LIMITS[self.scope_name])
+        super().__init__(self.current_rate())
+
+    def current_rate(self) -> str:
+        return str(settings.LUMBUNG_RATE_LIMITS[self.scope_name])
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = self.current_rate()
+        if rate != self.rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
 
 
 class ClientThrottle(_Throttle):
