@@ -20,12 +20,16 @@ from .audit import audit_record
 CSV_COLUMNS = ("code", "name", "kind", "parent_code", "short_name", "email")
 
 
+def _max_length(name: str) -> int:
+    field = Unit._meta.get_field(name)
+    return int(getattr(field, "max_length", 0) or 0)
+
+
 def _value_errors(data: dict[str, Any]) -> dict[str, str]:
     """Over-long values and a malformed email: what the database or the mail server would
     otherwise reject later, half-way through a write."""
     checks: list[tuple[str, Any]] = [
-        (name, MaxLengthValidator(Unit._meta.get_field(name).max_length))
-        for name in ("code", "name", "short_name")
+        (name, MaxLengthValidator(_max_length(name))) for name in ("code", "name", "short_name")
     ]
     if (data.get("email") or "").strip():
         checks.append(("email", validate_email))
