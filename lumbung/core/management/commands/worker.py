@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
         if options["batch"]:
             escalate_overdue_all.enqueue()
-            call_command("db_worker", batch=True, interval=0)
+            call_command("db_worker", queue_name="*", batch=True, interval=0)
             return
         thread = threading.Thread(target=schedule, daemon=True, name="lumbung-scheduler")
         thread.start()
