@@ -1,0 +1,1 @@
+"""Test machinery other modules reuse (never imported by production code)."""
