@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from ..calendar import RegionCalendar
 from ..errors import DomainError
@@ -64,6 +65,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
+@require_safe
 @require_perm("core.view_backoffice")
 def dashboard(request: RegionRequest, region_slug: str) -> HttpResponse:
     region = current_region(request)
@@ -183,7 +185,8 @@ def members(request: RegionRequest, region_slug: str) -> HttpResponse:
 
 
 def _revoke(request: RegionRequest, region: Region) -> HttpResponse:
-    membership = Membership.objects.filter(region=region, pk=request.POST.get("revoke")).first()
+    pk = _posted_pk(request, "revoke")
+    membership = Membership.objects.filter(region=region, pk=pk).first() if pk else None
     if membership is None:
         return HttpResponse(status=404)
     people_services.membership_revoke(
@@ -200,7 +203,8 @@ def _revoke(request: RegionRequest, region: Region) -> HttpResponse:
 def modules(request: RegionRequest, region_slug: str) -> HttpResponse:
     region = current_region(request)
     enabled = region_modules_enabled(region)
-    form = ModulesForm(request.POST or None, enabled=enabled)
+    # Bound on every POST: with every box unticked the browser sends no module field at all.
+    form = ModulesForm(request.POST if request.method == "POST" else None, enabled=enabled)
     if request.method == "POST" and form.is_valid():
         on = [k for k, v in form.cleaned_data.items() if v]
         off = [k for k, v in form.cleaned_data.items() if not v]
@@ -219,7 +223,8 @@ def calendar(request: RegionRequest, region_slug: str) -> HttpResponse:
         if not may_edit:
             return HttpResponse(status=403)
         if "remove" in request.POST:
-            holiday = RegionHoliday.objects.filter(region=region, pk=request.POST["remove"]).first()
+            pk = _posted_pk(request, "remove")
+            holiday = RegionHoliday.objects.filter(region=region, pk=pk).first() if pk else None
             if holiday is not None:
                 calendar_services.region_holiday_remove(
                     region=region,
@@ -247,6 +252,14 @@ def calendar(request: RegionRequest, region_slug: str) -> HttpResponse:
         },
         status=422 if form.errors else 200,
     )
+
+
+def _posted_pk(request: HttpRequest, name: str) -> int | None:
+    """The id a form posted in `name`, or None when it is missing or not a number."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
 
 
 def _year(request: RegionRequest) -> int:
@@ -308,6 +321,7 @@ def _filtered_events(request: RegionRequest, region: Region):  # type: ignore[no
     return form, audit_event_list(region, **{k: v for k, v in filters.items() if v})
 
 
+@require_safe
 @require_perm("core.view_audit")
 def audit(request: RegionRequest, region_slug: str) -> HttpResponse:
     region = current_region(request)
@@ -327,6 +341,7 @@ class _Echo:
         return value
 
 
+@require_safe
 @require_perm("core.view_audit")
 def audit_csv(request: RegionRequest, region_slug: str) -> StreamingHttpResponse:
     region = current_region(request)
