@@ -40,11 +40,11 @@ class DemoRegion:
 
 
 DEMO_REGIONS = (
-    DemoRegion("36", (), "Oversight of Banten's kabupaten/kota"),
+    DemoRegion("36", (), "Pengawasan kabupaten/kota se-Banten"),
     DemoRegion(
         "32.73",
         ("grants", "permits", "performance", "complaints"),
-        "Sabilulungan, Hayu and E-RK: the apps Bandung shared",
+        "Sabilulungan, Hayu dan E-RK: aplikasi yang dibagikan Kota Bandung",
         (9, 25, "Hari Jadi Kota Bandung"),
     ),
     DemoRegion(
@@ -53,7 +53,7 @@ DEMO_REGIONS = (
         "LAKSA: Layanan Aspirasi dan Kotak Saran Anda",
         (2, 28, "Hari Jadi Kota Tangerang"),
     ),
-    DemoRegion("36.04", ("complaints", "permits"), "Serang, one codebase with its neighbours"),
+    DemoRegion("36.04", ("complaints", "permits"), "Satu kode bersama tetangga se-Banten"),
 )
 
 # The OPD most regions have; codes follow the region's own numbering.
@@ -187,16 +187,18 @@ def _anniversary(region: Region, spec: DemoRegion) -> None:
 def demo_accounts() -> list[tuple[str, str]]:
     """(email, what it is) of the demo's accounts that exist, for the demo home page."""
     with dangerously_unscoped():
-        slugs = list(
+        regions = list(
             Region.objects.filter(code__in=[s.code for s in DEMO_REGIONS], is_active=True)
             .order_by("code")
-            .values_list("slug", flat=True)
+            .values_list("slug", "name")
         )
         wanted = [
-            (e, str(r.label), slug) for slug in slugs for e, r, _u, _t in staff_accounts(slug)
+            (email, f"{role.label} · {name}")
+            for slug, name in regions
+            for email, role, _unit, _title in staff_accounts(slug)
         ]
-        wanted += [(e, str(Role.CITIZEN.label), "") for e, _n in CITIZENS]
+        wanted += [(email, str(Role.CITIZEN.label)) for email, _name in CITIZENS]
         present = set(
             User.objects.filter(email__in=[w[0] for w in wanted]).values_list("email", flat=True)
         )
-    return [(email, f"{label} {slug}".strip()) for email, label, slug in wanted if email in present]
+    return [(email, label) for email, label in wanted if email in present]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import rls
 from .context import request_id_var
+from .models import Region
 from .modules import registry
 from .selectors import module_enabled, region_get_active
 from .tenancy import is_postgres, region_scope
@@ -81,6 +84,14 @@ class RegionMiddleware:
             return not_found(request)
         request.region = region  # type: ignore[attr-defined]
         request.module = module  # type: ignore[attr-defined]
+        # Dates on the region's pages are shown in its own WIB/WITA/WIT.
+        timezone.activate(ZoneInfo(region.timezone))
+        try:
+            return self._in_region(request, region)
+        finally:
+            timezone.deactivate()
+
+    def _in_region(self, request: HttpRequest, region: Region) -> HttpResponse:
         with region_scope(region):
             if not is_postgres():
                 return self.get_response(request)
