@@ -4,10 +4,12 @@ audit log and the caller's notifications — the same operations as the back off
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, File, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from lumbung.api.auth import AUTH
@@ -27,7 +29,7 @@ from .selectors import (
 )
 from .services import calendar as calendar_services
 from .services import people as people_services
-from .services.regions import region_modules_set
+from .services.regions import region_modules_set, region_set_logo, region_update_profile
 from .services.units import unit_create, unit_update, units_import_csv
 from .services.workflow import sla_override_set
 
@@ -339,6 +341,59 @@ def sla_set(request: HttpRequest, region_slug: Path[str], payload: SlaIn) -> Sta
     region, actor = _require(request, "core.manage_sla")
     row = sla_override_set(region=region, actor=actor, **payload.dict())
     return Status(204, None) if row is None else Status(200, row)
+
+
+# Profile ----------------------------------------------------------------------------------
+
+
+class ProfileOut(Schema):
+    display_name: str
+    tagline: str
+    primary_color: str
+    contact_email: str
+    contact_phone: str
+    address: str
+    website: str
+    observes_cuti_bersama: bool
+    staff_mfa_required: bool
+    logo_url: str | None
+
+    @staticmethod
+    def resolve_logo_url(obj: Region) -> str | None:
+        return obj.logo.url if obj.logo else None
+
+
+class ProfilePatch(Schema):
+    display_name: str | None = Field(None, max_length=160)
+    tagline: str | None = Field(None, max_length=200)
+    primary_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    contact_email: str | None = Field(None, max_length=254)
+    contact_phone: str | None = Field(None, max_length=30)
+    address: str | None = Field(None, max_length=300)
+    website: str | None = Field(None, max_length=200)
+    observes_cuti_bersama: bool | None = None
+    staff_mfa_required: bool | None = None
+
+
+@router.get("/profile", response=ProfileOut, summary="The region's profile")
+def profile_get(request: HttpRequest, region_slug: Path[str]) -> Region:
+    return _region(request)
+
+
+@router.patch("/profile", response=ProfileOut, summary="Change the region's profile")
+def profile_update(request: HttpRequest, region_slug: Path[str], payload: ProfilePatch) -> Region:
+    region, actor = _require(request, "core.manage_region")
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    try:
+        return region_update_profile(region=region, actor=actor, data=data)
+    except DjangoValidationError as error:
+        raise ValidationFailed(error.message_dict) from None
+
+
+@router.post("/profile/logo", response=ProfileOut, summary="Upload the region's logo")
+def profile_logo(request: HttpRequest, region_slug: Path[str], logo: File[UploadedFile]) -> Region:
+    region, actor = _require(request, "core.manage_region")
+    return region_set_logo(region=region, actor=actor, upload=logo)
 
 
 # Audit and notifications ------------------------------------------------------------------

@@ -113,6 +113,11 @@ class SlaForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 2 MB. Photo metadata is removed."),
+    )
 
     class Meta:
         model = Region

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..attachments import clean_image
 from ..errors import DomainError, ErrorCode, NotFound
 from ..models import ModuleActivation, Region, User
 from ..modules import registry
@@ -153,4 +155,21 @@ def region_update_profile(*, region: Region, actor: User, data: dict[str, Any]) 
         audit_record(
             region=region, actor=actor, action="region.update", obj=region, changes=changes
         )
+    return region
+
+
+@transaction.atomic
+def region_set_logo(*, region: Region, actor: User, upload: UploadedFile) -> Region:
+    """Replace the region's logo with a cleaned copy of `upload` (metadata stripped)."""
+    clean = clean_image(upload, field="logo", max_bytes=2 * 1024 * 1024)
+    old = region.logo.name if region.logo else ""
+    region.logo.save(f"{region.slug}-{clean.name}", clean.content, save=False)
+    region.save(update_fields=["logo"])
+    audit_record(
+        region=region,
+        actor=actor,
+        action="region.logo",
+        obj=region,
+        changes={"logo": [old, region.logo.name]},
+    )
     return region

@@ -79,6 +79,7 @@ class Declaration:
     model: type[Model] | None = None  # WRITE: whose row must stay unchanged
     reason: str = ""
     module: str | None = None  # the module key this route or page belongs to, if any
+    multipart: bool = False  # send `body` as a multipart form (file uploads), not JSON
 
     @property
     def method(self) -> str:

@@ -97,6 +97,8 @@ def call(
         return client.get(url, query)
     body = declaration.body(planted) if declaration.body else {}
     send = getattr(client, method)
+    if declaration.multipart:
+        return send(url, body)
     response: HttpResponseBase = send(url, json.dumps(body), content_type="application/json")
     return response
 

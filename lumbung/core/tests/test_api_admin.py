@@ -201,3 +201,30 @@ def test_admin_api_needs_authentication(client, world_a):
     response = client.get(f"{base(world_a)}/units")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
+
+
+def test_admin_edits_the_profile_and_uploads_a_logo(api, client, world_a):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    admin = api(world_a.users[Role.REGION_ADMIN])
+    changed = admin.send("patch", f"{base(world_a)}/profile", {"tagline": "Kota Kembang"})
+    assert changed.status_code == 200
+    assert changed.json()["tagline"] == "Kota Kembang"
+    bad = admin.send("patch", f"{base(world_a)}/profile", {"primary_color": "red"})
+    assert bad.status_code == 422
+    assert "primary_color" in bad.json()["errors"]
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(out, "PNG")
+    logo = SimpleUploadedFile("logo.png", out.getvalue(), "image/png")
+    uploaded = client.post(f"{base(world_a)}/profile/logo", {"logo": logo}, **admin.headers)
+    assert uploaded.status_code == 200, uploaded.content
+    assert uploaded.json()["logo_url"].endswith(".png")
+    not_image = SimpleUploadedFile("logo.png", b"nope", "image/png")
+    refused = client.post(f"{base(world_a)}/profile/logo", {"logo": not_image}, **admin.headers)
+    assert refused.status_code == 422
+    assert "logo" in refused.json()["errors"]
+    officer = api(world_a.users[Role.OFFICER])
+    assert officer.send("patch", f"{base(world_a)}/profile", {"tagline": "x"}).status_code == 403

@@ -7,11 +7,14 @@ walk below discovers them, fails on anything undeclared, and checks each declare
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.utils import timezone
+from PIL import Image
 
 from lumbung.core.models import (
     AuditEvent,
@@ -134,6 +137,13 @@ isolation.route(
     "GET", "/api/v1/regions/{region_slug}", Kind.NONE, reason="the region's public profile"
 )
 
+
+def _png_upload() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, "PNG")
+    return SimpleUploadedFile("logo.png", out.getvalue(), "image/png")
+
+
 # Core's region administration API (lumbung/core/api_admin.py).
 ADMIN_API = "/api/v1/regions/{region_slug}"
 ADMIN = Role.REGION_ADMIN
@@ -223,6 +233,24 @@ isolation.route(
     role=ADMIN,
     body=lambda _p: {"workflow": "sample.case", "state": "received", "working_days": 3},
     reason="sets a deadline of the caller's region",
+)
+isolation.route("GET", f"{ADMIN_API}/profile", Kind.NONE, reason="the region's public profile")
+isolation.route(
+    "PATCH",
+    f"{ADMIN_API}/profile",
+    Kind.NONE,
+    role=ADMIN,
+    body=lambda _p: {"tagline": "Isolation"},
+    reason="changes the caller's region's own profile",
+)
+isolation.route(
+    "POST",
+    f"{ADMIN_API}/profile/logo",
+    Kind.NONE,
+    role=ADMIN,
+    multipart=True,
+    body=lambda _p: {"logo": _png_upload()},
+    reason="replaces the caller's region's own logo",
 )
 isolation.route(
     "GET", f"{ADMIN_API}/audit-events", Kind.LIST, plant=plant_audit_event, role=Role.AUDITOR

@@ -40,7 +40,7 @@ from ..selectors import (
 )
 from ..services import calendar as calendar_services
 from ..services import people as people_services
-from ..services.regions import region_modules_set, region_update_profile
+from ..services.regions import region_modules_set, region_set_logo, region_update_profile
 from ..services.units import unit_create, units_import_csv
 from ..services.workflow import sla_override_set
 from ..tenancy import dangerously_unscoped, region_scope
@@ -305,11 +305,22 @@ def sla(request: RegionRequest, region_slug: str) -> HttpResponse:
 @require_perm("core.manage_region")
 def profile(request: RegionRequest, region_slug: str) -> HttpResponse:
     region = current_region(request)
-    form = ProfileForm(request.POST or None, instance=Region.objects.get(pk=region.pk))
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=Region.objects.get(pk=region.pk)
+    )
     if request.method == "POST" and form.is_valid():
-        region_update_profile(region=region, actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("Profile saved."))
-        return redirect("core:profile", region_slug=region.slug)
+        try:
+            with transaction.atomic():
+                region_update_profile(region=region, actor=request.user, data=form.cleaned_data)
+                if form.cleaned_data.get("logo"):
+                    region_set_logo(
+                        region=region, actor=request.user, upload=form.cleaned_data["logo"]
+                    )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("core:profile", region_slug=region.slug)
     return render(
         request, "core/backoffice/profile.html", {"form": form}, status=422 if form.errors else 200
     )
