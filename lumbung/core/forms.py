@@ -15,7 +15,7 @@ from .modules import registry
 from .workflow import workflows
 
 
-def apply_domain_error(form: forms.Form, error: DomainError) -> None:
+def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's DomainError on the form: per field where it names fields."""
     if not error.field_errors:
         form.add_error(None, str(error.message))

@@ -26,7 +26,7 @@ def test_signup_sends_a_verification_email_and_verifying_logs_in(client):
     assert response.status_code == 302
     assert "confirm-email" in response["Location"] or "verification" in response["Location"]
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    link = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", str(mail.outbox[0].body))
     assert link, mail.outbox[0].body
     # when they follow the link
     confirmed = client.post(link.group(1))
