@@ -407,6 +407,7 @@ def test_verify_reports_an_intact_log(world_a: RegionWorld, world_b: RegionWorld
 
 
 def test_verify_of_an_unknown_region_is_a_command_error(db: None) -> None:
+    # given no region "atlantis"; when it is verified, then the command says so
     with pytest.raises(CommandError):
         call_command("audit", "verify", "atlantis", stdout=io.StringIO())
 
@@ -640,6 +641,8 @@ def test_the_request_id_a_request_carries_is_recorded(client: Client, world_a: R
 
 
 def test_an_event_written_outside_a_request_has_no_request_id(world_a: RegionWorld) -> None:
+    # given Bandung set up by services called directly (no request)
+    # then its events carry no request id rather than a stale one
     assert {e.request_id for e in events(chain_key(world_a.region))} == {""}
 
 

@@ -85,6 +85,7 @@ def set_holiday(region: Region, day: dt.date, name: str, *, working: bool = Fals
     ],
 )
 def test_weekends_are_closed(bandung: Region, day: dt.date, open_: bool) -> None:
+    # given an ordinary week in March 2026; then Saturday and Sunday are closed
     assert is_open(bandung, day) is open_
 
 
@@ -257,6 +258,9 @@ def test_a_case_received_on_a_closed_day_counts_from_the_next_working_day(
 def test_working_days_between(
     bandung: Region, cuti_bersama_2026: None, start: dt.date, end: dt.date, expected: int
 ) -> None:
+    # given Bandung with the 2026 cuti bersama loaded
+    # when the working days after `start`'s day up to `end`'s day are counted
+    # then the weekend and closed days are left out
     assert between(bandung, at(start), at(end, hour=16)) == expected
 
 

@@ -188,8 +188,11 @@ def test_demo_loads_when_debug_is_off_if_asked_for_explicitly(settings: Any) -> 
 
 
 def test_demo_loads_when_debug_is_on(settings: Any) -> None:
+    # given a development configuration
     settings.DEBUG = True
     settings.LUMBUNG_DEMO_ALLOWED = False
+
+    # when the demo is loaded, then it needs no extra flag
     run("demo")
     assert Region.objects.filter(is_active=True).count() == len(DEMO_REGIONS)
 
@@ -211,6 +214,7 @@ def test_region_add_makes_a_reference_region_a_tenant_with_its_modules(db: None)
 
 
 def test_region_add_of_an_unknown_code_is_a_command_error(db: None) -> None:
+    # given no region has code 99.99; when it is added, then the command fails, adding nothing
     with pytest.raises(CommandError, match="region_unknown"):
         run("region", "add", "99.99")
     assert not Region.objects.filter(is_active=True).exists()
@@ -308,6 +312,7 @@ def test_region_list_shows_active_regions_with_their_modules(db: None) -> None:
 
 
 def test_reference_data_has_38_provinces_and_514_kabupaten_kota(db: None) -> None:
+    # given the reference migration; then every region is there once, with its own slug
     assert Region.objects.filter(type=RegionType.PROVINSI).count() == 38
     assert Region.objects.filter(type__in=[RegionType.KABUPATEN, RegionType.KOTA]).count() == 514
     assert Region.objects.values("slug").distinct().count() == 552
@@ -331,6 +336,7 @@ def test_every_kabupaten_kota_sits_under_its_province_in_its_time_zone(db: None)
 
 
 def test_kota_and_kabupaten_types_match_their_names(db: None) -> None:
+    # given every kabupaten/kota; then "Kota ..." is a kota and the rest are kabupaten
     mismatched = [
         r.code
         for r in Region.objects.exclude(type=RegionType.PROVINSI)
@@ -361,12 +367,14 @@ def test_kota_and_kabupaten_types_match_their_names(db: None) -> None:
     ],
 )
 def test_regions_have_their_real_time_zone(db: None, code: str, name: str, zone: TimeZone) -> None:
+    # given the reference row; then its name and time zone are the real ones
     region = Region.objects.get(code=code)
     assert (region.name, region.timezone) == (name, zone)
 
 
 def test_the_reference_list_is_counted_per_time_zone(db: None) -> None:
-    # Keppres 41/1987: WIB Sumatra, Java, West/Central Kalimantan; WITA Bali, Nusa Tenggara,
+    # given every province; then the zones split as Keppres 41/1987 has it:
+    # WIB Sumatra, Java, West/Central Kalimantan; WITA Bali, Nusa Tenggara,
     # South/East/North Kalimantan, Sulawesi; WIT Maluku and the six Papua provinces.
     provinces: dict[str, Any] = {
         zone: sorted(
