@@ -59,7 +59,7 @@ def head(world: RegionWorld) -> int:
 
 def last_event(world: RegionWorld) -> AuditEvent:
     with region_scope(world.region):
-        return AuditEvent.objects.filter(region=world.region).order_by("-seq").first()
+        return AuditEvent.objects.filter(region=world.region).latest("seq")
 
 
 # --- unit_create --------------------------------------------------------------------------
