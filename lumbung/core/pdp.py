@@ -6,10 +6,23 @@ from typing import Any
 
 from lokal import normalize_phone, parse_nik
 
-# Field names whose values are personal data wherever they appear (audit diffs, exports).
-PERSONAL_FIELDS = frozenset(
-    {"nik", "kk", "phone", "phone_number", "address", "contact_phone", "birth_date", "npwp_owner"}
-)
+# Parts of field names that mark personal data wherever they appear (audit diffs, exports):
+# `applicant_nik`, `reporter.phone` and `alamat_rumah` are all caught, not only `nik`.
+_ID_PARTS = frozenset({"nik", "kk", "nkk"})
+_PHONE_PARTS = frozenset({"phone", "hp", "telepon", "whatsapp", "wa", "mobile"})
+_TEXT_PARTS = frozenset({"address", "alamat", "birth", "lahir", "rt", "rw"})
+
+
+def personal_kind(field: str) -> str | None:
+    """'id', 'phone' or 'text' if the field name marks personal data, else None."""
+    parts = set(field.lower().replace(".", "_").split("_"))
+    if parts & _ID_PARTS:
+        return "id"
+    if parts & _PHONE_PARTS:
+        return "phone"
+    if parts & _TEXT_PARTS:
+        return "text"
+    return None
 
 
 def mask_nik(nik: str) -> str:
@@ -21,9 +34,10 @@ def mask_nik(nik: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
+    """Keep the operator prefix and the last two digits of a full number; less otherwise."""
     digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) <= 4:
-        return "*" * len(digits)
+    if len(digits) <= 8:
+        return "*" * (len(digits) - 2) + digits[-2:] if len(digits) > 2 else "*" * len(digits)
     return digits[:4] + "*" * (len(digits) - 6) + digits[-2:]
 
 
@@ -35,12 +49,13 @@ def mask_text(value: str) -> str:
 
 def mask_value(field: str, value: Any) -> Any:
     """Mask `value` if `field` names personal data; other values pass through."""
-    if value in (None, "") or field not in PERSONAL_FIELDS:
+    kind = personal_kind(field)
+    if value in (None, "") or kind is None:
         return value
     text = str(value)
-    if field in {"nik", "kk"}:
+    if kind == "id":
         return mask_nik(text)
-    if field in {"phone", "phone_number", "contact_phone"}:
+    if kind == "phone":
         return mask_phone(text)
     return mask_text(text)
 

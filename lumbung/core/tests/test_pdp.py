@@ -6,7 +6,14 @@ import pytest
 
 from lumbung.core.models import AuditEvent
 from lumbung.core.models.people import Role
-from lumbung.core.pdp import mask_nik, mask_phone, mask_value, normalise_phone, validate_nik
+from lumbung.core.pdp import (
+    mask_nik,
+    mask_phone,
+    mask_value,
+    normalise_phone,
+    personal_kind,
+    validate_nik,
+)
 from lumbung.core.services.audit import personal_data_read
 from lumbung.core.tenancy import region_scope
 from lumbung.core.tests.sample.models import SampleCase
@@ -24,6 +31,33 @@ def test_phone_mask_hides_the_middle():
     masked = mask_phone("081234567890")
     assert masked.startswith("0812")
     assert "345678" not in masked
+
+
+@pytest.mark.parametrize(
+    ("field", "kind"),
+    [
+        ("nik", "id"),
+        ("applicant_nik", "id"),
+        ("kk", "id"),
+        ("reporter.phone", "phone"),
+        ("nomor_hp", "phone"),
+        ("alamat_rumah", "text"),
+        ("address", "text"),
+        ("birth_date", "text"),
+        ("title", None),
+        ("kind", None),
+        ("unit", None),
+    ],
+)
+def test_personal_fields_are_recognised_by_name_parts(field, kind):
+    assert personal_kind(field) == kind
+
+
+@pytest.mark.parametrize("number", ["0812345", "12", "08123456789012"])
+def test_phone_mask_never_shows_more_than_six_digits(number):
+    masked = mask_phone(number)
+    assert len(masked) == len(number)
+    assert sum(ch.isdigit() for ch in masked) <= 6
 
 
 def test_non_personal_fields_pass_through():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -159,7 +160,9 @@ def members(request: RegionRequest, region_slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():
-                user = people_services.user_ensure(email=data["email"], full_name=data["full_name"])
+                user = people_services.user_ensure(
+                    email=data["email"], full_name=data["full_name"], actor=request.user
+                )
                 try:
                     people_services.membership_grant(
                         region=region,
@@ -389,14 +392,23 @@ def _audit_rows(writer, events):  # type: ignore[no-untyped-def]
             [
                 e.seq,
                 e.created_at.isoformat(),
-                e.actor_label,
+                _cell(e.actor_label),
                 e.action,
                 e.object_type,
-                e.object_id,
-                e.object_repr,
-                e.changes,
-                e.reason,
+                _cell(e.object_id),
+                _cell(e.object_repr),
+                _cell(json.dumps(e.changes, ensure_ascii=False, sort_keys=True)),
+                _cell(e.reason),
                 e.request_id,
                 e.hash,
             ]
         )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (titles, names and reasons can
+    come from citizens; the auditor opens the export in Excel or LibreOffice)."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
