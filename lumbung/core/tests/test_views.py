@@ -3,6 +3,9 @@ view and the language switch. The region admin's screens are in test_views_admin
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from typing import Any
 
@@ -142,6 +145,29 @@ def test_auditor_downloads_the_audit_log_as_csv(client, world_a, world_b):
     with region_scope(world_a.region):
         assert len(rows) == 1 + AuditEvent.objects.count()
     assert not any(world_b.region.slug in row for row in rows)
+
+
+def test_audit_csv_cells_never_start_a_spreadsheet_formula(client, world_a):
+    # given an event whose text someone made look like a formula
+    region = world_a.region
+    with transaction.atomic():
+        audit_record(
+            region=region,
+            actor=None,
+            action="unit.note",
+            changes={"name": "=1+1"},
+            reason='=HYPERLINK("http://evil.example","klik")',
+        )
+
+    # when the auditor downloads the log and opens it as a spreadsheet would
+    response = signed_in(client, world_a.users[Role.AUDITOR]).get(url("audit-csv", region))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    # then the cell is plain text, and the changes are readable JSON
+    row = next(r for r in rows if r[3] == "unit.note")
+    assert row[8] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert json.loads(row[7]) == {"name": "=1+1"}
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
 
 
 def test_officer_may_not_read_the_audit_log(client, world_a):

@@ -399,7 +399,7 @@ def _audit_rows(writer, events):  # type: ignore[no-untyped-def]
                 _cell(e.object_repr),
                 _cell(json.dumps(e.changes, ensure_ascii=False, sort_keys=True)),
                 _cell(e.reason),
-                e.request_id,
+                _cell(e.request_id),
                 e.hash,
             ]
         )
