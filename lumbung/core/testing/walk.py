@@ -22,8 +22,8 @@ from lumbung.core.services.regions import region_modules_set
 from lumbung.core.tenancy import dangerously_unscoped, region_scope
 
 from .isolation import Declaration, Kind, Planted, Planter, isolation
+from .problems import problem_of
 
-PROBLEM_JSON = "application/problem+json"
 _serial = itertools.count(1)
 
 
@@ -70,8 +70,7 @@ def assert_no_trace(response: HttpResponseBase, planted: Iterable[Planted], wher
 def assert_not_found(response: HttpResponseBase, where: str, *, api: bool) -> None:
     assert response.status_code == 404, f"{where}: expected 404, got {response.status_code}"
     if api:
-        assert response["Content-Type"].startswith(PROBLEM_JSON), f"{where}: not a problem"
-        assert json.loads(body_of(response))["code"] == "not_found", where
+        assert problem_of(response)["code"] == "not_found", where
 
 
 def url_for(declaration: Declaration, slug: str, pk: int | str | None = None) -> str:

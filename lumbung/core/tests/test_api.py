@@ -1,15 +1,15 @@
-"""The API contract: problem details, the region list, bearer tokens, rate limits, health,
-and the OpenAPI document."""
+"""The API contract: RFC 9457 problem details for every kind of error, the public region
+list and detail, health probes and the OpenAPI document. Tokens and rate limits are in
+test_api_auth.py."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from ninja.errors import HttpError
 
 from lumbung.api.api import api
@@ -21,44 +21,14 @@ from lumbung.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from lumbung.core.models import ApiToken, AuditEvent, Region
+from lumbung.core.models import Region
 from lumbung.core.models.people import Role
-from lumbung.core.services.people import token_issue
 from lumbung.core.services.regions import region_add
-from lumbung.core.tenancy import dangerously_unscoped
-from lumbung.core.tests.factories import PASSWORD
+from lumbung.core.testing.problems import problem_of
 
 pytestmark = pytest.mark.django_db
 
-PROBLEM = "application/problem+json"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-SAMPLE = "/api/v1/regions/{slug}/sample"
-
-
-def problem_of(response) -> dict:
-    """The response's problem document, after checking it has every promised member."""
-    assert response["Content-Type"] == PROBLEM
-    body = json.loads(response.content)
-    assert {"type", "title", "status", "detail", "code", "errors"} <= set(body)
-    assert body["status"] == response.status_code
-    assert body["type"] == f"urn:lumbung:problem:{body['code']}"
-    assert isinstance(body["errors"], dict)
-    return body
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-
-def issue_token(user) -> str:
-    with dangerously_unscoped():
-        _token, secret = token_issue(user=user, name="test")
-    return secret
-
-
-def events(action: str) -> list[AuditEvent]:
-    with dangerously_unscoped():
-        return list(AuditEvent.objects.filter(action=action))
 
 
 # Problem details ----------------------------------------------------------------------
@@ -93,6 +63,14 @@ def test_problem_names_the_request_it_answers(client, db):
     assert body["instance"] == "/api/v1/regions/atlantis"
     assert body["request_id"] == "req-42"
     assert response["X-Request-ID"] == "req-42"
+
+
+@pytest.mark.parametrize("incoming", ["two words", "x" * 65, "<script>", "a\u00e9"])
+def test_unsafe_request_id_from_outside_is_replaced(client, db, incoming):
+    response = client.get("/api/v1/regions/atlantis", HTTP_X_REQUEST_ID=incoming)
+
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+    assert problem_of(response)["request_id"] == response["X-Request-ID"]
 
 
 def test_anonymous_call_to_a_signed_in_route_is_401_with_challenge(client, db):
@@ -259,174 +237,6 @@ def test_region_detail_shows_profile_and_only_active_children(client, world_b):
     assert body["type"] == "provinsi"
     assert [c["slug"] for c in body["children"]] == ["kota-tangerang"]
     assert body["modules"] == []
-
-
-# Bearer tokens ---------------------------------------------------------------------------
-
-
-def test_good_credentials_get_a_token_whose_secret_is_never_stored(client, world_a):
-    # given an officer with a password
-    officer = world_a.users[Role.OFFICER]
-
-    # when they exchange email and password for a token
-    response = client.post(
-        "/api/v1/auth/token",
-        {"email": officer.email.upper(), "password": PASSWORD, "name": "laptop"},
-        content_type="application/json",
-    )
-
-    # then the secret is shown once, and only its SHA-256 is kept
-    assert response.status_code == 201
-    secret = response.json()["token"]
-    assert secret.startswith("lmb_")
-    assert response.json()["token_type"] == "Bearer"
-    token = ApiToken.objects.get(user=officer)
-    assert token.key_hash == hashlib.sha256(secret.encode()).hexdigest()
-    stored = json.dumps(list(ApiToken.objects.values()), default=str)
-    assert secret not in stored
-    with dangerously_unscoped():
-        logged = json.dumps(list(AuditEvent.objects.values()), default=str)
-    assert secret not in logged
-    assert [e.actor_id for e in events("token.issue")] == [officer.pk]
-
-
-@pytest.mark.parametrize(
-    "email", ["officer@kota-bandung.test", "nobody@kota-bandung.test"], ids=["bad-pw", "no-one"]
-)
-def test_bad_credentials_get_401_and_no_token(client, world_a, email):
-    response = client.post(
-        "/api/v1/auth/token",
-        {"email": email, "password": "wrong-password"},
-        content_type="application/json",
-    )
-
-    assert response.status_code == 401
-    assert problem_of(response)["code"] == ErrorCode.INVALID_CREDENTIALS
-    assert not ApiToken.objects.exists()
-
-
-def test_bearer_token_signs_in_on_api_routes(client, world_a):
-    # given a token of an officer
-    officer = world_a.users[Role.OFFICER]
-    secret = issue_token(officer)
-
-    # when it is sent as a bearer token, without any session
-    tokens = client.get("/api/v1/auth/tokens", **bearer(secret))
-    cases = client.get(SAMPLE.format(slug="kota-bandung") + "/cases", **bearer(secret))
-
-    # then the officer is signed in; the listing shows the prefix, never the secret
-    assert tokens.status_code == 200
-    assert [t["prefix"] for t in tokens.json()] == [secret[:12]]
-    assert secret not in tokens.content.decode()
-    assert cases.status_code == 200
-
-
-@pytest.mark.parametrize("secret", ["lmb_made-up", "not-even-ours", ""])
-def test_unknown_bearer_token_is_401(client, db, secret):
-    response = client.get("/api/v1/auth/tokens", **bearer(secret))
-
-    assert response.status_code == 401
-    assert problem_of(response)["code"] == ErrorCode.UNAUTHENTICATED
-
-
-def test_revoked_token_is_refused_with_a_challenge(client, world_a):
-    # given an officer's token
-    officer = world_a.users[Role.OFFICER]
-    secret = issue_token(officer)
-    token = ApiToken.objects.get(user=officer)
-
-    # when the officer revokes it with itself
-    revoked = client.delete(f"/api/v1/auth/tokens/{token.pk}", **bearer(secret))
-
-    # then it is revoked (and audited), and no longer opens anything
-    assert revoked.status_code == 204
-    token.refresh_from_db()
-    assert token.revoked_at is not None
-    assert [e.object_id for e in events("token.revoke")] == [str(token.pk)]
-    after = client.get("/api/v1/auth/tokens", **bearer(secret))
-    assert after.status_code == 401
-    assert after["WWW-Authenticate"].startswith("Bearer")
-
-
-def test_nobody_revokes_another_persons_token(client, world_a):
-    # given the officer's token and the auditor's
-    mine = issue_token(world_a.users[Role.AUDITOR])
-    theirs = issue_token(world_a.users[Role.OFFICER])
-    their_token = ApiToken.objects.get(user=world_a.users[Role.OFFICER])
-
-    # when the auditor tries to revoke the officer's token
-    response = client.delete(f"/api/v1/auth/tokens/{their_token.pk}", **bearer(mine))
-
-    # then it is "not found", and the officer's token still works
-    assert response.status_code == 404
-    assert problem_of(response)["code"] == ErrorCode.NOT_FOUND
-    assert client.get("/api/v1/auth/tokens", **bearer(theirs)).status_code == 200
-    assert events("token.revoke") == []
-
-
-# Rate limits -------------------------------------------------------------------------------
-
-
-def limits(client: str = "1000/m", region: str = "1000/m", global_: str = "1000/m") -> dict:
-    return {"LUMBUNG_RATE_LIMITS": {"client": client, "region": region, "global": global_}}
-
-
-def test_client_over_its_limit_gets_429_with_retry_after(client, db):
-    with override_settings(**limits(client="2/m")):
-        # given a client that used its two requests this minute
-        assert client.get("/api/v1/regions").status_code == 200
-        assert client.get("/api/v1/regions").status_code == 200
-
-        # when it asks again
-        response = client.get("/api/v1/regions")
-
-    # then it is told to wait, in whole seconds, within the window
-    assert response.status_code == 429
-    assert problem_of(response)["code"] == ErrorCode.RATE_LIMITED
-    assert 1 <= int(response["Retry-After"]) <= 60
-
-
-def test_limits_are_per_client(client, world_a):
-    # given an anonymous client that used up its limit
-    with override_settings(**limits(client="1/m")):
-        client.get("/api/v1/regions")
-        assert client.get("/api/v1/regions").status_code == 429
-
-        # when a signed-in officer calls
-        other = Client()
-        other.force_login(world_a.users[Role.OFFICER], backend=MODEL_BACKEND)
-        response = other.get("/api/v1/regions")
-
-    # then the officer is counted apart
-    assert response.status_code == 200
-
-
-def test_busy_region_does_not_use_up_another_regions_share(client, world_a, world_b):
-    # given an officer who used up Kota Bandung's share of the API
-    client.force_login(world_a.users[Role.OFFICER], backend=MODEL_BACKEND)
-    bandung = SAMPLE.format(slug="kota-bandung") + "/count"
-    tangerang = SAMPLE.format(slug="kota-tangerang") + "/count"
-    with override_settings(**limits(region="2/m")):
-        assert client.get(bandung).status_code == 200
-        assert client.get(bandung).status_code == 200
-        refused = client.get(bandung)
-
-        # when the same client calls Kota Tangerang
-        served = client.get(tangerang)
-
-    # then Bandung is throttled and Tangerang is not
-    assert refused.status_code == 429
-    assert "Retry-After" in refused
-    assert served.status_code == 200
-
-
-def test_platform_wide_limit_caps_everyone(client, world_a):
-    with override_settings(**limits(global_="2/m")):
-        client.get("/api/v1/regions")
-        Client().get("/api/v1/regions/kota-bandung")
-        response = Client().get("/api/v1/regions")
-
-    assert response.status_code == 429
 
 
 # Health and documentation -------------------------------------------------------------------
