@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lumbung.api.ratelimit.ApiRateLimitMiddleware",
     "lumbung.core.middleware.RegionMiddleware",
 ]
 

@@ -14,14 +14,13 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
-from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.signature import ViewSignature
 
 from lumbung.core.errors import DomainError, ErrorCode
 from lumbung.core.modules import registry
 
-from .errors import PROBLEM_CONTENT_TYPE, field_errors_from_ninja, problem_response, retry_after
-from .throttling import throttles
+from .errors import PROBLEM_CONTENT_TYPE, field_errors_from_ninja, problem_response
 
 
 class LumbungAPI(NinjaAPI):
@@ -74,7 +73,6 @@ api = LumbungAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    throttle=throttles(),
 )
 
 
@@ -104,17 +102,6 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
         ErrorCode.UNAUTHENTICATED,
         _("Sign in or send a valid bearer token."),
         headers={"WWW-Authenticate": 'Bearer realm="lumbung"'},
-    )
-
-
-@api.exception_handler(Throttled)
-def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    return problem_response(
-        request,
-        429,
-        ErrorCode.RATE_LIMITED,
-        _("Too many requests. Try again later."),
-        headers=retry_after(getattr(exc, "wait", None)),
     )
 
 

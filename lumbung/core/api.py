@@ -18,10 +18,10 @@ from .mfa import has_totp, totp_verify
 from .models import ApiToken, Region, User
 from .permissions import can
 from .selectors import (
-    region_get_active,
     region_list_active,
     region_modules_map,
     region_reference_search,
+    request_modules,
 )
 from .services.people import token_issue, token_revoke
 from .services.regions import region_add
@@ -100,10 +100,10 @@ def region_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @regions_router.get("/{region_slug}", response=RegionDetailOut, summary="One region")
 def region_detail(request: HttpRequest, region_slug: str) -> dict[str, object]:
-    region = region_get_active(region_slug)
+    region = getattr(request, "region", None)  # RegionMiddleware resolved and checked it
     if region is None:
         raise NotFound()
-    out = _region_out(region, region_modules_map([region])[region.pk])
+    out = _region_out(region, request_modules(request))
     out.update(
         tagline=region.tagline,
         contact_email=region.contact_email,

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from .modules import registry
 from .permissions import can, roles_of
-from .selectors import notification_unread_count, region_modules_enabled
+from .selectors import notification_unread_count, request_modules
 
 
 def lumbung(request: HttpRequest) -> dict[str, Any]:
@@ -14,7 +14,7 @@ def lumbung(request: HttpRequest) -> dict[str, Any]:
     region = getattr(request, "region", None)
     if region is None:
         return {"region": None}
-    enabled = region_modules_enabled(region)
+    enabled = request_modules(request)
     return {
         "region": region,
         "region_modules": [registry.modules[k] for k in enabled],

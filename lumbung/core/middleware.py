@@ -17,7 +17,7 @@ from . import rls
 from .context import request_id_var
 from .models import Region
 from .modules import registry
-from .selectors import module_enabled, region_get_active
+from .selectors import region_get_active, request_modules
 from .tenancy import is_postgres, region_scope
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -79,10 +79,11 @@ class RegionMiddleware:
         region = region_get_active(slug)
         if region is None:
             return not_found(request)
-        module = _module_of(request, slug)
-        if module is not None and not module_enabled(region, module):
-            return not_found(request)
         request.region = region  # type: ignore[attr-defined]
+        module = _module_of(request, slug)
+        if module is not None and module not in _enabled(request, module):
+            request.region = None  # type: ignore[attr-defined]
+            return not_found(request)
         request.module = module  # type: ignore[attr-defined]
         # Dates on the region's pages are shown in its own WIB/WITA/WIT.
         timezone.activate(ZoneInfo(region.timezone))
@@ -105,6 +106,13 @@ class RegionMiddleware:
             finally:
                 rls.deactivate()
             return response
+
+
+def _enabled(request: HttpRequest, module: str) -> list[str]:
+    config = registry.get(module)
+    if config is not None and config.always_on:
+        return [module]
+    return request_modules(request)
 
 
 def _region_slug(request: HttpRequest) -> str | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import (
@@ -42,7 +43,20 @@ def region_reference_search(*, q: str = "", type: str = "") -> QuerySet[Region]:
 
 
 def region_get_active(slug: str) -> Region | None:
-    return Region.objects.filter(slug=slug, is_active=True).select_related("parent").first()
+    # The slug is unique: no ORDER BY (`.first()` would add one on every request).
+    found = Region.objects.filter(slug=slug, is_active=True).select_related("parent").order_by()
+    return next(iter(found[:1]), None)
+
+
+def request_modules(request: HttpRequest) -> list[str]:
+    """The enabled modules of the request's region, read once per request (RegionMiddleware
+    fills it; views and the context processor reuse it)."""
+    cached: list[str] | None = getattr(request, "region_modules", None)
+    if cached is None:
+        region = getattr(request, "region", None)
+        cached = region_modules_enabled(region) if region is not None else []
+        request.region_modules = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def region_modules_enabled(region: Region) -> list[str]:

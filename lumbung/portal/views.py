@@ -11,8 +11,8 @@ from lumbung.core.modules import registry
 from lumbung.core.selectors import (
     region_children_active,
     region_list_active,
-    region_modules_enabled,
     region_modules_map,
+    request_modules,
 )
 from lumbung.core.views.helpers import current_region
 
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def region_home(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = current_region(request)
     context = {
-        "modules": [registry.modules[k] for k in region_modules_enabled(region)],
+        "modules": [registry.modules[k] for k in request_modules(request)],
         "children": list(region_children_active(region)) if region.is_province else [],
     }
     return render(request, "portal/region.html", context)

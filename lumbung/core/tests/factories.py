@@ -26,6 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     full_name = factory.Faker("name")
+
     @factory.post_generation
     def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:  # noqa: N805
         obj.set_password(extracted or PASSWORD)
