@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lumbung.core.middleware.RequestIdMiddleware",
+    # Before anything touches the database, and outside the region's transaction.
+    "lumbung.api.ratelimit.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,7 +61,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "lumbung.api.ratelimit.ApiRateLimitMiddleware",
     "lumbung.core.middleware.RegionMiddleware",
 ]
 
@@ -203,6 +204,10 @@ LUMBUNG_RATE_LIMITS = {
     "region": os.environ.get("LUMBUNG_RATE_REGION", "1200/m"),
     "global": os.environ.get("LUMBUNG_RATE_GLOBAL", "6000/m"),
 }
+# Where the fair-share counters live: Redis when configured, else one database table.
+LUMBUNG_RATELIMIT_REDIS_URL = os.environ.get(
+    "LUMBUNG_RATELIMIT_REDIS_URL", os.environ.get("REDIS_URL", "")
+)
 LUMBUNG_DEMO_ALLOWED = env_bool("LUMBUNG_DEMO", False)
 
 LOGGING = {

@@ -15,15 +15,17 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from lumbung.core.errors import ErrorCode
 
 from .errors import problem_response, retry_after
+from .models import RateCounter
 
 API_PREFIX = "/api/"
 _REGION_PATH = re.compile(r"^/api/v1/regions/([a-z0-9-]+)(?:/|$)")
@@ -76,17 +78,60 @@ def scopes(request: HttpRequest) -> list[tuple[str, str]]:
     return found
 
 
-def _hit(scope: str, identity: str, rate: Rate, now: float) -> float | None:
-    """Count one request; return the seconds to wait if the window is already full."""
-    window = int(now // rate.seconds)
-    key = f"rl:{scope}:{identity}:{rate.seconds}:{window}"
-    try:
-        used = cache.incr(key)
-    except ValueError:  # first request of this window
-        used = 1 if cache.add(key, 1, timeout=rate.seconds + 1) else cache.incr(key)
-    if used <= rate.count:
-        return None
-    return (window + 1) * rate.seconds - now
+@dataclass(frozen=True)
+class Counter:
+    key: str
+    bucket: int  # which fixed window of `seconds` the request falls in
+    seconds: int
+    limit: int
+
+    def wait(self, used: int, now: float) -> float | None:
+        """Seconds until this window ends, if `used` is over the limit."""
+        return None if used <= self.limit else (self.bucket + 1) * self.seconds - now
+
+
+def count_requests(counters: list[Counter]) -> list[int]:
+    """Add one request to each counter and return the new counts, in one round trip."""
+    url = getattr(settings, "LUMBUNG_RATELIMIT_REDIS_URL", "")
+    return _count_redis(url, counters) if url else _count_database(counters)
+
+
+def _count_database(counters: list[Counter]) -> list[int]:
+    # One upsert for all scopes, in autocommit: the shared rows are locked for one
+    # statement only. PostgreSQL and SQLite (>= 3.35) both take this syntax.
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    key, bucket, count = (connection.ops.quote_name(c) for c in ("key", "bucket", "count"))
+    rows = ", ".join(["(%s, %s, 1)"] * len(counters))
+    sql = (
+        f"INSERT INTO {table} ({key}, {bucket}, {count}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        f"{count} = CASE WHEN {table}.{bucket} = excluded.{bucket} "
+        f"THEN {table}.{count} + 1 ELSE 1 END, {bucket} = excluded.{bucket} "
+        f"RETURNING {key}, {count}"
+    )
+    params = [v for c in counters for v in (c.key, c.bucket)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = dict(cursor.fetchall())
+    return [int(found[c.key]) for c in counters]
+
+
+_redis_clients: dict[str, Any] = {}
+
+
+def _count_redis(url: str, counters: list[Counter]) -> list[int]:
+    import redis
+
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = redis.Redis.from_url(url)
+    pipe = client.pipeline(transaction=False)
+    for c in counters:
+        name = f"lumbung:rl:{c.key}:{c.bucket}"
+        pipe.incr(name)
+        pipe.expire(name, c.seconds + 1)
+    results = pipe.execute()
+    return [int(results[i * 2]) for i in range(len(counters))]
 
 
 class ApiRateLimitMiddleware:
@@ -110,10 +155,17 @@ class ApiRateLimitMiddleware:
     def _check(self, request: HttpRequest) -> float | None:
         limits = settings.LUMBUNG_RATE_LIMITS
         now = time.time()
+        counters = []
+        for scope, identity in scopes(request):
+            if limits.get(scope):
+                rate = parse_rate(str(limits[scope]))
+                digest = hashlib.sha256(f"{scope}:{identity}".encode()).hexdigest()[:40]
+                key = f"{scope}:{rate.seconds}:{digest}"
+                counters.append(Counter(key, int(now // rate.seconds), rate.seconds, rate.count))
+        if not counters:
+            return None
+        used = count_requests(counters)
         waits = [
-            _hit(scope, identity, parse_rate(str(limits[scope])), now)
-            for scope, identity in scopes(request)
-            if limits.get(scope)
+            w for c, n in zip(counters, used, strict=True) if (w := c.wait(n, now)) is not None
         ]
-        refused = [w for w in waits if w is not None]
-        return max(refused) if refused else None
+        return max(waits) if waits else None

@@ -50,3 +50,35 @@ def test_region_paths_count_against_their_region():
     rf = RequestFactory()
     assert ("region", "kota-bandung") in scopes(rf.get("/api/v1/regions/kota-bandung/units"))
     assert all(s != "region" for s, _ in scopes(rf.get("/api/v1/regions")))
+
+
+def _redis_url() -> str | None:
+    import redis
+
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_counters_count_per_window_in_both_backends(backend):
+    import time
+
+    from lumbung.api.ratelimit import Counter, count_requests
+
+    url = _redis_url() if backend == "redis" else ""
+    if backend == "redis" and url is None:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    bucket = int(time.time())
+    first = Counter(f"test:{backend}:{bucket}:a", bucket, 60, 5)
+    second = Counter(f"test:{backend}:{bucket}:b", bucket, 60, 5)
+    with override_settings(LUMBUNG_RATELIMIT_REDIS_URL=url):
+        assert count_requests([first, second]) == [1, 1]
+        assert count_requests([first]) == [2]
+        # a new window starts again from one
+        later = Counter(first.key, bucket + 1, 60, 5)
+        assert count_requests([later, second]) == [1, 2]
