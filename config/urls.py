@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from lumbung.api.api import api
 from lumbung.core import health
@@ -10,7 +12,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a display language is harmless, so it needs no CSRF token; that keeps public
+    # pages free of per-visitor tokens (and so cacheable).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("lumbung.core.urls")),
     path("", include("lumbung.portal.urls")),

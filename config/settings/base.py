@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "lumbung.api.ratelimit.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "lumbung.core.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,7 +155,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lumbung_cache",
@@ -164,6 +166,22 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+
+# Rendered public pages for anonymous visitors, per process; see lumbung/core/public_cache.py.
+CACHES["public"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "lumbung-public",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+LUMBUNG_PUBLIC_CACHE = "public"
+LUMBUNG_PUBLIC_CACHE_SECONDS = int(os.environ.get("LUMBUNG_PUBLIC_CACHE_SECONDS", "300"))
+LUMBUNG_PUBLIC_CACHE_PATHS = [
+    r"^/$",  # platform home
+    r"^/[a-z0-9-]+/$",  # a region's home
+    r"^/api/v1/regions$",
+    r"^/api/v1/regions/[a-z0-9-]+$",
+    r"^/api/v1/reference/regions$",
+]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

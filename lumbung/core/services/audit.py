@@ -15,6 +15,7 @@ from ..context import current_request_id
 from ..models import AuditChainHead, AuditEvent, Region, User
 from ..models.audit import PLATFORM_CHAIN
 from ..pdp import mask_value
+from ..public_cache import bump_public_version
 from ..tenancy import dangerously_unscoped
 
 GENESIS = "0" * 64
@@ -99,6 +100,8 @@ def audit_record(
     with dangerously_unscoped():
         event.save(force_insert=True)
     AuditChainHead.objects.filter(chain=chain).update(last_seq=event.seq, last_hash=event.hash)
+    # Whatever changed may show on a public page: cached public answers go stale on commit.
+    transaction.on_commit(bump_public_version)
     return event
 
 

@@ -1,0 +1,100 @@
+"""Cached answers for anonymous visitors of public pages and public API reads.
+
+A public page is the same for every anonymous visitor who reads the same language, so it
+is rendered once and served from memory until something changes. "Something changes" is
+any audited write: every service write goes through `audit_record`, which bumps one shared
+version after its transaction commits, so no write can forget to invalidate. Signed-in
+people, requests with a session or a token, and responses that set a cookie or use a CSRF
+token are never cached."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from functools import cache as memoize
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.translation import get_language
+
+VERSION_KEY = "lumbung:public:version"
+_CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy")
+
+
+@memoize
+def _patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in settings.LUMBUNG_PUBLIC_CACHE_PATHS]
+
+
+def public_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY) or version
+    return str(version)
+
+
+def bump_public_version() -> None:
+    """Make every cached public answer stale (called after an audited write commits)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return not (
+        request.headers.get("Authorization")
+        or settings.SESSION_COOKIE_NAME in cookies
+        or "messages" in cookies
+    )
+
+
+def _eligible(request: HttpRequest) -> bool:
+    return (
+        request.method in {"GET", "HEAD"}
+        and _anonymous(request)
+        and any(p.match(request.path_info) for p in _patterns())
+    )
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    return (
+        isinstance(response, HttpResponse)
+        and response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.store = caches[settings.LUMBUNG_PUBLIC_CACHE]
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _eligible(request):
+            return self.get_response(request)
+        key = f"page:{public_version()}:{get_language()}:{request.get_full_path()}"
+        hit = self.store.get(key)
+        if hit is not None:
+            return _rebuild(hit)
+        response = self.get_response(request)
+        if _storable(request, response):
+            assert isinstance(response, HttpResponse)
+            headers = {h: response[h] for h in _CACHED_HEADERS if h in response}
+            self.store.set(key, (response.content, headers), settings.LUMBUNG_PUBLIC_CACHE_SECONDS)
+        return response
+
+
+def _rebuild(hit: tuple[bytes, dict[str, str]]) -> HttpResponse:
+    content, headers = hit
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    response["X-Lumbung-Cache"] = "hit"
+    return response

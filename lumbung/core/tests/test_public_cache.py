@@ -1,0 +1,87 @@
+"""Public pages are rendered once per language for anonymous visitors and go stale the
+moment an audited write commits; signed-in people always get a fresh page."""
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from conftest import login
+from lumbung.core.models.people import Role
+from lumbung.core.services.regions import region_update_profile
+from lumbung.core.tenancy import region_scope
+
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "d"},
+    "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+}
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def real_cache():
+    with override_settings(CACHES=LOCMEM):
+        caches["public"].clear()
+        caches["default"].clear()
+        yield
+        caches["public"].clear()
+
+
+def test_anonymous_region_home_is_served_from_the_cache_until_a_write(client, world_a, real_cache):
+    url = f"/{world_a.region.slug}/"
+    # given an anonymous visitor opened the region home once
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "X-Lumbung-Cache" not in first
+    # when the next visitor opens it
+    second = client.get(url)
+    # then it comes from the cache, byte for byte, with no cookie set
+    assert second["X-Lumbung-Cache"] == "hit"
+    assert second.content == first.content
+    assert not second.cookies
+    # when the admin changes the tagline (an audited write that commits)
+    with region_scope(world_a.region):
+        region_update_profile(
+            region=world_a.region,
+            actor=world_a.users[Role.REGION_ADMIN],
+            data={"tagline": "Kota Kembang Terbaru"},
+        )
+    # then the next anonymous visitor sees the change at once
+    third = client.get(url)
+    assert "X-Lumbung-Cache" not in third
+    assert "Kota Kembang Terbaru" in third.content.decode()
+
+
+def test_each_language_is_cached_apart(client, world_a, real_cache):
+    url = f"/{world_a.region.slug}/"
+    indonesian = client.get(url, HTTP_ACCEPT_LANGUAGE="id")
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert indonesian.content != english.content
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").content == english.content
+
+
+def test_signed_in_people_are_never_served_a_cached_page(client, world_a, real_cache):
+    url = f"/{world_a.region.slug}/"
+    client.get(url)
+    client.get(url)
+    login(client, world_a.users[Role.OFFICER])
+    response = client.get(url)
+    assert "X-Lumbung-Cache" not in response
+    assert world_a.users[Role.OFFICER].display_name in response.content.decode()
+
+
+def test_api_region_detail_is_cached_and_rate_limited(client, world_a, real_cache):
+    url = f"/api/v1/regions/{world_a.region.slug}"
+    assert client.get(url).status_code == 200
+    assert client.get(url)["X-Lumbung-Cache"] == "hit"
+    with override_settings(
+        LUMBUNG_RATE_LIMITS={"client": "2/m", "region": "100/m", "global": "100/m"}
+    ):
+        assert client.get(url).status_code == 429
+
+
+def test_back_office_pages_are_never_cached(client, world_a, real_cache):
+    login(client, world_a.users[Role.REGION_ADMIN])
+    url = f"/{world_a.region.slug}/staff/"
+    client.get(url)
+    assert "X-Lumbung-Cache" not in client.get(url)
