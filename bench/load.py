@@ -63,7 +63,26 @@ def wrk_available(*, install: bool) -> str | None:
     return shutil.which("wrk")
 
 
-def wrk_run(wrk: str, port: int, path: str, *, seconds: int, connections: int) -> LoadResult:
+NO_CACHE = "|no-cache"
+
+
+def target(key: str) -> tuple[str, dict[str, str]]:
+    """A measured key is a path, or a path + "|no-cache": the same request asking the
+    server's public cache to step aside (what a signed-in visitor costs)."""
+    if key.endswith(NO_CACHE):
+        return key.removesuffix(NO_CACHE), {"Cache-Control": "no-cache"}
+    return key, {}
+
+
+def wrk_run(
+    wrk: str,
+    port: int,
+    path: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_REPORT_LUA)
     try:
@@ -77,6 +96,7 @@ def wrk_run(wrk: str, port: int, path: str, *, seconds: int, connections: int) -
                 "10s",
                 "-s",
                 script.name,
+                *(arg for k, v in (headers or {}).items() for arg in ("-H", f"{k}: {v}")),
                 f"http://{HOST}:{port}{path}",
             ],
             check=True,
@@ -104,7 +124,14 @@ def wrk_run(wrk: str, port: int, path: str, *, seconds: int, connections: int) -
     )
 
 
-def python_run(port: int, path: str, *, seconds: int, connections: int) -> LoadResult:
+def python_run(
+    port: int,
+    path: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
     """A fallback generator: one thread per keep-alive connection, closed loop. It shares
     the CPU (and the GIL) with nothing but itself; wrk is lighter, prefer it."""
     deadline = time.perf_counter() + seconds
@@ -116,7 +143,7 @@ def python_run(port: int, path: str, *, seconds: int, connections: int) -> LoadR
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers or {})
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -156,8 +183,9 @@ def _percentile(values: list[float], pct: float) -> float:
     return values[index]
 
 
-def run(port: int, path: str, *, wrk: str | None, seconds: int, connections: int) -> LoadResult:
+def run(port: int, key: str, *, wrk: str | None, seconds: int, connections: int) -> LoadResult:
     """Load one path for `seconds` with wrk, or the Python generator without it."""
+    path, headers = target(key)
     if wrk:
-        return wrk_run(wrk, port, path, seconds=seconds, connections=connections)
-    return python_run(port, path, seconds=seconds, connections=connections)
+        return wrk_run(wrk, port, path, seconds=seconds, connections=connections, headers=headers)
+    return python_run(port, path, seconds=seconds, connections=connections, headers=headers)

@@ -63,10 +63,13 @@ def gunicorn_start(
     return Gunicorn(process=process, port=port, log_path=log_path, log=log)
 
 
-def get(port: int, path: str) -> tuple[int, bytes]:
+def get(port: int, key: str) -> tuple[int, bytes]:
+    from .load import target
+
+    path, headers = target(key)
     conn = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         return response.status, response.read()
     finally:

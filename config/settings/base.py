@@ -175,6 +175,7 @@ CACHES["public"] = {
 }
 LUMBUNG_PUBLIC_CACHE = "public"
 LUMBUNG_PUBLIC_CACHE_SECONDS = int(os.environ.get("LUMBUNG_PUBLIC_CACHE_SECONDS", "300"))
+LUMBUNG_PUBLIC_VERSION_SECONDS = float(os.environ.get("LUMBUNG_PUBLIC_VERSION_SECONDS", "1"))
 LUMBUNG_PUBLIC_CACHE_PATHS = [
     r"^/$",  # platform home
     r"^/[a-z0-9-]+/$",  # a region's home

@@ -10,6 +10,7 @@ token are never cached."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from functools import cache as memoize
@@ -29,18 +30,29 @@ def _patterns() -> list[re.Pattern[str]]:
     return [re.compile(p) for p in settings.LUMBUNG_PUBLIC_CACHE_PATHS]
 
 
+# The shared version, remembered by this process for LUMBUNG_PUBLIC_VERSION_SECONDS: under
+# load that saves a cache round trip per request; other processes see a write at most that
+# late, this process at once.
+_local: dict[str, tuple[str, float]] = {}
+
+
 def public_version() -> str:
+    remembered = _local.get(VERSION_KEY)
+    if remembered and time.monotonic() - remembered[1] < settings.LUMBUNG_PUBLIC_VERSION_SECONDS:
+        return remembered[0]
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY) or version
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or uuid.uuid4().hex
+    _local[VERSION_KEY] = (str(version), time.monotonic())
     return str(version)
 
 
 def bump_public_version() -> None:
     """Make every cached public answer stale (called after an audited write commits)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    _local[VERSION_KEY] = (version, time.monotonic())
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -80,7 +92,9 @@ class PublicCacheMiddleware:
         if not _eligible(request):
             return self.get_response(request)
         key = f"page:{public_version()}:{get_language()}:{request.get_full_path()}"
-        hit = self.store.get(key)
+        # A client's "Cache-Control: no-cache" asks for a fresh answer (it is stored anew).
+        fresh = "no-cache" in request.headers.get("Cache-Control", "")
+        hit = None if fresh else self.store.get(key)
         if hit is not None:
             return _rebuild(hit)
         response = self.get_response(request)

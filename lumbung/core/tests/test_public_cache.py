@@ -85,3 +85,10 @@ def test_back_office_pages_are_never_cached(client, world_a, real_cache):
     url = f"/{world_a.region.slug}/staff/"
     client.get(url)
     assert "X-Lumbung-Cache" not in client.get(url)
+
+
+def test_a_no_cache_request_gets_a_fresh_page(client, world_a, real_cache):
+    url = f"/{world_a.region.slug}/"
+    client.get(url)
+    assert client.get(url)["X-Lumbung-Cache"] == "hit"
+    assert "X-Lumbung-Cache" not in client.get(url, HTTP_CACHE_CONTROL="no-cache")
