@@ -39,10 +39,22 @@ class LumbungAPI(NinjaAPI):
         ]
         return [*wrapped, re_path(r"^", _unknown_path)], app_name, namespace
 
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        from .openapi import document_problems
+
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_problems(schema)
+
 
 def _method_problem(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if _carries_nul(request):
+            return problem_response(
+                request, 422, ErrorCode.VALIDATION, _("Text may not contain NUL characters.")
+            )
         response = view(request, *args, **kwargs)
         if response.status_code != 405 or response["Content-Type"] == PROBLEM_CONTENT_TYPE:
             return response
@@ -55,6 +67,16 @@ def _method_problem(view: Callable[..., HttpResponseBase]) -> Callable[..., Http
         )
 
     return wrapped
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    """PostgreSQL cannot store U+0000 in text: refuse it at the door instead of failing
+    with a server error deep in a query."""
+    if "\x00" in request.path or any("\x00" in v for _k, vs in request.GET.lists() for v in vs):
+        return True
+    if request.content_type == "application/json":
+        return b"\\u0000" in request.body or b"\x00" in request.body
+    return False
 
 
 @csrf_exempt

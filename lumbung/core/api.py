@@ -7,11 +7,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from lumbung.api.auth import AUTH
 from lumbung.api.errors import problem_response
+from lumbung.api.pagination import Page
 
 from .errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from .mfa import has_totp, totp_verify
@@ -82,7 +83,7 @@ def _region_out(region: Region, modules: list[str]) -> dict[str, object]:
     }
 
 
-class RegionPage(PageNumberPagination):
+class RegionPage(Page):
     def paginate_queryset(self, queryset, pagination, request, **params):  # type: ignore[no-untyped-def]
         page = super().paginate_queryset(queryset, pagination, request, **params)
         regions = list(page["items"])
@@ -160,7 +161,7 @@ class ReferenceRegionOut(Schema):
 
 
 @reference_router.get("/regions", response=list[ReferenceRegionOut], summary="All regions")
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(Page, page_size=50, max_page_size=100)
 def reference_region_list(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     q: str = Query("", max_length=80, description="Part of the name or code"),

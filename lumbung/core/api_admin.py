@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from lumbung.api.auth import AUTH
+from lumbung.api.pagination import Page
 
 from .calendar import RegionCalendar
 from .errors import PermissionDenied, ValidationFailed
@@ -152,17 +153,18 @@ class ImportOut(Schema):
     errors: list[ImportRowError]
 
 
-@router.post("/units/import", response={200: ImportOut, 422: ImportOut}, summary="Import CSV")
+@router.post("/units/import", response={200: ImportOut}, summary="Import CSV")
 def units_import(request: HttpRequest, region_slug: Path[str], payload: ImportIn) -> Status[Any]:
     """All or nothing: with any wrong row, nothing is written and every wrong row is listed."""
     region, user = _require(request, "core.manage_units")
     report = units_import_csv(region=region, actor=user, content=payload.csv)
-    body = {
-        "created": report.created,
-        "updated": report.updated,
-        "errors": [{"line": ln, "column": c, "message": m} for ln, c, m in report.errors],
-    }
-    return Status(200 if report.ok else 422, body)
+    if not report.ok:
+        # A problem document like every other 422: `errors` keyed "<line>.<column>".
+        errors: dict[str, list[str]] = {}
+        for line, column, message in report.errors:
+            errors.setdefault(f"{line}.{column}" if column else str(line), []).append(message)
+        raise ValidationFailed(errors)
+    return Status(200, {"created": report.created, "updated": report.updated, "errors": []})
 
 
 # People and roles -------------------------------------------------------------------------
@@ -199,7 +201,7 @@ class MemberIn(Schema):
 
 
 @router.get("/members", response=list[MemberOut], summary="People and their roles")
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(Page, page_size=50, max_page_size=100)
 def members_list(request: HttpRequest, region_slug: Path[str]):  # type: ignore[no-untyped-def]
     region, _user = _require(request, "core.view_backoffice")
     return member_list(region)
@@ -425,7 +427,7 @@ class AuditFilter(Schema):
 
 
 @router.get("/audit-events", response=list[AuditEventOut], summary="The audit log")
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(Page, page_size=50, max_page_size=100)
 def audit_events(  # type: ignore[no-untyped-def]
     request: HttpRequest, region_slug: Path[str], filters: Query[AuditFilter]
 ):
@@ -444,6 +446,6 @@ class NotificationOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="My notifications")
-@paginate(PageNumberPagination, page_size=30, max_page_size=100)
+@paginate(Page, page_size=30, max_page_size=100)
 def notifications(request: HttpRequest, region_slug: Path[str]):  # type: ignore[no-untyped-def]
     return notification_list(_region(request), _actor(request))

@@ -21,6 +21,7 @@ from .selectors import region_get_active, request_modules
 from .tenancy import is_postgres, region_scope
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")  # what the `slug` URL converter accepts
 REGION_KWARG = "region_slug"
 
 
@@ -76,7 +77,8 @@ class RegionMiddleware:
         slug = _region_slug(request)
         if slug is None:
             return self.get_response(request)
-        region = region_get_active(slug)
+        # An API path takes any text as the slug; U+0000 in a query is a 500 on PostgreSQL.
+        region = region_get_active(slug) if _SLUG.match(slug) else None
         if region is None:
             return not_found(request)
         request.region = region  # type: ignore[attr-defined]

@@ -155,15 +155,22 @@ def units_import_csv(*, region: Region, actor: User | None, content: str) -> Imp
 
 
 def _read_rows(content: str, report: ImportReport) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
-    if missing:
-        report.errors.append((1, ",".join(missing), _("Missing column(s).")))
+    # newline="" lets the csv module see \r, \n and \r\n line ends itself, as it expects.
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff"), newline=""))
+    try:
+        missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
+        if missing:
+            report.errors.append((1, ",".join(missing), _("Missing column(s).")))
+            return []
+        return [
+            (line, {k: (v or "").strip() for k, v in row.items() if k})
+            for line, row in enumerate(reader, start=2)
+        ]
+    except csv.Error as error:
+        report.errors.append(
+            (reader.line_num or 1, "", _("Not a readable CSV file: %(e)s") % {"e": error})
+        )
         return []
-    return [
-        (line, {k: (v or "").strip() for k, v in row.items() if k})
-        for line, row in enumerate(reader, start=2)
-    ]
 
 
 def _check_rows(

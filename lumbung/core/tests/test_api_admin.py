@@ -96,10 +96,7 @@ def test_units_csv_import_reports_rows_and_writes_nothing_when_wrong(api, world_
     bad = "code,name,kind,parent_code\nA,Alpha,dinas,\nB,,dinas,ZZZ\n"
     response = admin.send("post", f"{base(world_a)}/units/import", {"csv": bad})
     assert response.status_code == 422
-    assert {(e["line"], e["column"]) for e in response.json()["errors"]} == {
-        (3, "name"),
-        (3, "parent_code"),
-    }
+    assert set(response.json()["errors"]) == {"3.name", "3.parent_code"}
     with region_scope(world_a.region):
         assert not Unit.objects.filter(region=world_a.region, code="A").exists()
     good = "code,name,kind,parent_code\nA,Alpha,dinas,\nA-1,Alpha satu,bagian,A\n"

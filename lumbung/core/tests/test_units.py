@@ -399,3 +399,27 @@ def test_an_import_touches_only_its_own_region(world_a: RegionWorld, world_b: Re
         child = Unit.objects.get(region=world_a.region, code="DPMPTSP-PB")
     assert child.parent_id == world_a.unit.pk
     assert tree(world_b) == {"DPMPTSP": None, "DINSOS": None}
+
+
+@pytest.mark.django_db
+def test_csv_with_bare_carriage_returns_or_broken_quotes_is_a_report_not_a_crash(world_a):
+    from lumbung.core.services.units import units_import_csv
+    from lumbung.core.tenancy import region_scope
+
+    with region_scope(world_a.region):
+        # old Mac line ends are read as line ends
+        mac = units_import_csv(
+            region=world_a.region,
+            actor=None,
+            content="code,name,kind,parent_code\rX1,Satu,dinas,\r",
+        )
+        assert mac.ok, mac.errors
+        # a field past the csv module's size limit is reported, not a server error
+        huge = "x" * 200_000
+        broken = units_import_csv(
+            region=world_a.region,
+            actor=None,
+            content=f"code,name,kind,parent_code\nX2,{huge},dinas,\n",
+        )
+    assert not broken.ok
+    assert "CSV" in broken.errors[0][2]

@@ -1,8 +1,9 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from lumbung.api.auth import AUTH
+from lumbung.api.pagination import Page
 from lumbung.core.errors import NotFound
 
 from .models import SampleCase
@@ -17,7 +18,7 @@ class CaseOut(Schema):
 
 
 @router.get("/cases", response=list[CaseOut], auth=AUTH)
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Page, page_size=20)
 def case_list(request: HttpRequest, region_slug: str):
     return SampleCase.objects.filter(region=request.region).order_by("id")
 
