@@ -12,6 +12,7 @@ from .models import Region, Unit
 from .models.people import Role
 from .models.units import UnitKind
 from .modules import registry
+from .services.regions import PROFILE_FIELDS
 from .workflow import workflows
 
 
@@ -121,17 +122,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Region
-        fields = [
-            "display_name",
-            "tagline",
-            "primary_color",
-            "contact_email",
-            "contact_phone",
-            "address",
-            "website",
-            "observes_cuti_bersama",
-            "staff_mfa_required",
-        ]
+        fields = list(PROFILE_FIELDS)  # exactly what the service accepts
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"})}
 
 
