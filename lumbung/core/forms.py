@@ -105,11 +105,17 @@ class SlaForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = [  # type: ignore[attr-defined]
-            (f"{w.key}:{s.key}", f"{w.key} — {s.label}")
+            (f"{w.key}:{target}", _sla_label(w.key, s.label, target))
             for w in workflows.all()
             for s in w.states
             if not s.terminal
+            for target in s.sla_targets()
         ]
+
+
+def _sla_label(workflow: str, label: object, target: str) -> str:
+    variant = target.split(":", 1)[1] if ":" in target else ""
+    return f"{workflow} — {label}" + (f" ({variant})" if variant else "")
 
 
 class ProfileForm(forms.ModelForm):

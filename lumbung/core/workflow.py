@@ -6,6 +6,7 @@ Modules declare Workflow objects in their workflow.py and list them in their Mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -20,6 +21,13 @@ class State:
     label: str | Promise
     sla_days: int | None = None  # working days allowed in this state; None = no deadline
     terminal: bool = False
+    # Deadlines that depend on the case (a complaint's category class, a permit's risk
+    # level): the case names its variant through WorkflowCase.sla_variant(state).
+    sla_variants: Mapping[str, int] = field(default_factory=dict)
+
+    def sla_targets(self) -> list[str]:
+        """What a region may override: the state itself and each of its variants."""
+        return [self.key, *(f"{self.key}:{v}" for v in self.sla_variants)]
 
 
 @dataclass(frozen=True)

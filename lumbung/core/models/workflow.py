@@ -23,6 +23,10 @@ class WorkflowCase(RegionScoped):
     class Meta:
         abstract = True
 
+    def sla_variant(self, state: str) -> str:
+        """Which of `state`'s deadline variants applies to this case ("" for the plain one)."""
+        return ""
+
 
 class Transition(RegionScoped):
     """One step a case took: who, when, from which state to which, and why."""
@@ -51,10 +55,11 @@ class Transition(RegionScoped):
 
 
 class SlaOverride(RegionScoped):
-    """A region's own deadline, in working days, for one state of one workflow."""
+    """A region's own deadline, in working days, for one state of one workflow, or for one
+    variant of it (`state` is then "state:variant", e.g. "in_progress:c14")."""
 
     workflow = models.CharField(max_length=60)
-    state = models.CharField(max_length=40)
+    state = models.CharField(max_length=60)
     working_days = models.PositiveSmallIntegerField()
 
     class Meta:

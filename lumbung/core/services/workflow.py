@@ -17,21 +17,29 @@ from ..workflow import Action, Workflow, workflows
 from .audit import audit_record
 
 
-def sla_days(region: Region, workflow: Workflow, state: str) -> int | None:
-    """The region's deadline for `state` in working days: its override, else the default."""
-    override = (
-        SlaOverride.objects.filter(region=region, workflow=workflow.key, state=state)
-        .values_list("working_days", flat=True)
-        .first()
+def sla_days(region: Region, workflow: Workflow, state: str, variant: str = "") -> int | None:
+    """The region's deadline for `state` (and the case's variant of it) in working days:
+    the region's override of the variant, the variant's default, the region's override of
+    the state, the state's default — the first that exists."""
+    spec = workflow.state(state)
+    targets = [f"{state}:{variant}", state] if variant in spec.sla_variants else [state]
+    overrides = dict(
+        SlaOverride.objects.filter(
+            region=region, workflow=workflow.key, state__in=targets
+        ).values_list("state", "working_days")
     )
-    return override if override is not None else workflow.state(state).sla_days
+    if variant in spec.sla_variants:
+        return overrides.get(targets[0], spec.sla_variants[variant])
+    return overrides.get(state, spec.sla_days)
 
 
 def due_at_for(
-    region: Region, workflow: Workflow, state: str, entered: dt.datetime
+    region: Region, workflow: Workflow, state: str, entered: dt.datetime, variant: str = ""
 ) -> dt.datetime | None:
-    days = sla_days(region, workflow, state)
-    if days is None or workflow.state(state).terminal:
+    if workflow.state(state).terminal:
+        return None
+    days = sla_days(region, workflow, state, variant)
+    if days is None:
         return None
     return RegionCalendar(region).add_working_days(entered, days)
 
@@ -43,7 +51,9 @@ def case_start(case: WorkflowCase, *, actor: User | None, note: str = "") -> Tra
     now = timezone.now()
     case.state = workflow.initial
     case.state_entered_at = now
-    case.due_at = due_at_for(case.region, workflow, workflow.initial, now)
+    case.due_at = due_at_for(
+        case.region, workflow, workflow.initial, now, case.sla_variant(workflow.initial)
+    )
     case.version = 0
     case.save()
     return _log(case, workflow, "start", "", workflow.initial, actor, note, [], now)
@@ -86,7 +96,7 @@ def case_transition(
         .update(
             state=step.target,
             state_entered_at=now,
-            due_at=due_at_for(region, workflow, step.target, now),
+            due_at=due_at_for(region, workflow, step.target, now, fresh.sla_variant(step.target)),
             escalation_level=0,
             version=version + 1,
         )
@@ -180,9 +190,11 @@ def _log(
 def sla_override_set(
     *, region: Region, actor: User, workflow: str, state: str, working_days: int | None
 ) -> SlaOverride | None:
-    """Set (or, with None, remove) the region's deadline for one workflow state."""
+    """Set (or, with None, remove) the region's deadline for one workflow state, or for one
+    variant of it ("state:variant")."""
     flow = workflows.get(workflow)
-    if state not in {s.key for s in flow.states} or flow.state(state).terminal:
+    targets = {t for s in flow.states if not s.terminal for t in s.sla_targets()}
+    if state not in targets:
         raise DomainError(
             ErrorCode.VALIDATION,
             _("%(state)s is not an open state of this workflow.") % {"state": state},

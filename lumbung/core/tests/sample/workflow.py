@@ -8,7 +8,7 @@ SAMPLE_FLOW = Workflow(
     initial="received",
     states=(
         State("received", "Received", sla_days=3),
-        State("in_progress", "In progress", sla_days=5),
+        State("in_progress", "In progress", sla_days=5, sla_variants={"urgent": 1}),
         State("resolved", "Resolved", terminal=True),
         State("rejected", "Rejected", terminal=True),
     ),
