@@ -30,6 +30,7 @@ def _accepted(world, *, urgent: bool) -> SampleCase:
 
 
 def _local_due(case: SampleCase) -> dt.date:
+    assert case.due_at is not None
     return case.due_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
 
 
