@@ -54,7 +54,7 @@ MIDDLEWARE = [
     # Before anything touches the database, and outside the region's transaction.
     "lumbung.api.ratelimit.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lumbung.core.middleware.LanguageMiddleware",
     "lumbung.core.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

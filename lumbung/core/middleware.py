@@ -7,10 +7,12 @@ import uuid
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import rls
@@ -124,3 +126,18 @@ def _region_slug(request: HttpRequest) -> str | None:
         return None
     value = match.kwargs.get(REGION_KWARG)
     return value if isinstance(value, str) else None
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the visitor chose English with the switch (the language
+    cookie). A browser's Accept-Language is not followed on pages — many Indonesian
+    computers are set to English — but the API honours it for problem texts."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -40,6 +40,7 @@ def test_console_is_for_operators_only(client, citizen):
 
 def test_activating_an_active_region_shows_the_error(client, operator, region_a):
     login(client, operator)
-    response = client.post("/platform/regions/", {"code": region_a.code}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post("/platform/regions/", {"code": region_a.code})
     assert response.status_code == 422
     assert "already active" in response.content.decode()
