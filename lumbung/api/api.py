@@ -168,8 +168,10 @@ def _mount() -> None:
     api.add_router("/reference", reference_router)
     api.add_router("/regions", regions_router)
     from lumbung.core.api_admin import router as region_admin_router
+    from lumbung.core.api_region import router as region_settings_router
 
     api.add_router("/regions/{region_slug}", region_admin_router)
+    api.add_router("/regions/{region_slug}", region_settings_router)
     for config in sorted(registry.modules.values(), key=lambda m: m.order):
         router = config.get_api_router()
         if router is not None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from .modules import registry
-from .views import backoffice, inbox, platform
+from .views import audit, backoffice, inbox, platform
 
 app_name = "core"
 
@@ -19,8 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:region_slug>/staff/calendar/", backoffice.calendar, name="calendar"),
     path("<slug:region_slug>/staff/sla/", backoffice.sla, name="sla"),
     path("<slug:region_slug>/staff/profile/", backoffice.profile, name="profile"),
-    path("<slug:region_slug>/staff/audit/", backoffice.audit, name="audit"),
-    path("<slug:region_slug>/staff/audit.csv", backoffice.audit_csv, name="audit-csv"),
+    path("<slug:region_slug>/staff/audit/", audit.audit, name="audit"),
+    path("<slug:region_slug>/staff/audit.csv", audit.audit_csv, name="audit-csv"),
 ]
 
 # Every module's pages, under /<region>/<module-prefix>/; RegionMiddleware 404s the ones a

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +17,6 @@ from django.views.decorators.http import require_safe
 from ..calendar import RegionCalendar
 from ..errors import DomainError
 from ..forms import (
-    AuditFilterForm,
     HolidayForm,
     MemberForm,
     ModulesForm,
@@ -44,7 +41,7 @@ from ..services import people as people_services
 from ..services.regions import region_modules_set, region_set_logo, region_update_profile
 from ..services.units import unit_create, units_import_csv
 from ..services.workflow import sla_override_set
-from ..tenancy import dangerously_unscoped, region_scope
+from ..tenancy import dangerously_unscoped
 from .helpers import RegionRequest, current_region, require_perm
 
 
@@ -327,88 +324,3 @@ def profile(request: RegionRequest, region_slug: str) -> HttpResponse:
     return render(
         request, "core/backoffice/profile.html", {"form": form}, status=422 if form.errors else 200
     )
-
-
-def _filtered_events(request: RegionRequest, region: Region):  # type: ignore[no-untyped-def]
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, audit_event_list(region, **{k: v for k, v in filters.items() if v})
-
-
-@require_safe
-@require_perm("core.view_audit")
-def audit(request: RegionRequest, region_slug: str) -> HttpResponse:
-    region = current_region(request)
-    form, events = _filtered_events(request, region)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "core/backoffice/audit.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@require_safe
-@require_perm("core.view_audit")
-def audit_csv(request: RegionRequest, region_slug: str) -> StreamingHttpResponse:
-    region = current_region(request)
-    _form, events = _filtered_events(request, region)
-    writer = csv.writer(_Echo())
-    header = [
-        "seq",
-        "time",
-        "actor",
-        "action",
-        "object_type",
-        "object_id",
-        "object",
-        "changes",
-        "reason",
-        "request_id",
-        "hash",
-    ]
-
-    def rows():  # type: ignore[no-untyped-def]
-        # Streaming runs after the middleware has left the region's scope: re-enter it.
-        yield writer.writerow(header)
-        with region_scope(region):
-            yield from _audit_rows(writer, events)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-{region.slug}.csv"'
-    return response
-
-
-def _audit_rows(writer, events):  # type: ignore[no-untyped-def]
-    for e in events.iterator(chunk_size=1000):
-        yield writer.writerow(
-            [
-                e.seq,
-                e.created_at.isoformat(),
-                _cell(e.actor_label),
-                e.action,
-                e.object_type,
-                _cell(e.object_id),
-                _cell(e.object_repr),
-                _cell(json.dumps(e.changes, ensure_ascii=False, sort_keys=True)),
-                _cell(e.reason),
-                _cell(e.request_id),
-                e.hash,
-            ]
-        )
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (titles, names and reasons can
-    come from citizens; the auditor opens the export in Excel or LibreOffice)."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
