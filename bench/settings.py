@@ -42,4 +42,9 @@ if "lumbung.core.tests.sample" not in INSTALLED_APPS:
 # with a one-second window and a limit no single-machine run reaches: one client on
 # 127.0.0.1 would otherwise get 429 after 120 requests. See bench/README.md.
 BENCH_RATE = os.environ.get("BENCH_RATE", "1000000/s")
-LUMBUNG_RATE_LIMITS = {"client": BENCH_RATE, "region": BENCH_RATE, "global": BENCH_RATE}
+LUMBUNG_RATE_LIMITS = {
+    "client": BENCH_RATE,
+    "address": BENCH_RATE,
+    "region": BENCH_RATE,
+    "global": BENCH_RATE,
+}

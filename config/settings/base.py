@@ -220,6 +220,8 @@ SCOPES_DISABLED = False
 # API fair share: per client, per region and platform-wide (requests per minute).
 LUMBUNG_RATE_LIMITS = {
     "client": os.environ.get("LUMBUNG_RATE_CLIENT", "120/m"),
+    # Everything from one address, whatever token or cookie it shows (offices share one).
+    "address": os.environ.get("LUMBUNG_RATE_ADDRESS", "600/m"),
     "region": os.environ.get("LUMBUNG_RATE_REGION", "1200/m"),
     "global": os.environ.get("LUMBUNG_RATE_GLOBAL", "6000/m"),
 }

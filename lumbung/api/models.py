@@ -11,6 +11,7 @@ class RateCounter(models.Model):
     key = models.CharField(max_length=120, primary_key=True)
     bucket = models.BigIntegerField()
     count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)  # epoch second the window ends
 
     def __str__(self) -> str:
         return f"{self.key}@{self.bucket}={self.count}"

@@ -70,8 +70,13 @@ def client_address(request: HttpRequest) -> str:
 
 
 def scopes(request: HttpRequest) -> list[tuple[str, str]]:
-    """(scope, identity) pairs that this request counts against."""
-    found = [("client", client_key(request)), ("global", "all")]
+    """(scope, identity) pairs that this request counts against. The address is always
+    counted too: a made-up token or cookie must not buy a fresh client allowance."""
+    found = [
+        ("client", client_key(request)),
+        ("address", client_address(request)),
+        ("global", "all"),
+    ]
     region = _REGION_PATH.match(request.path_info)
     if region:
         found.append(("region", region.group(1)))
@@ -100,20 +105,30 @@ def _count_database(counters: list[Counter]) -> list[int]:
     # One upsert for all scopes, in autocommit: the shared rows are locked for one
     # statement only. PostgreSQL and SQLite (>= 3.35) both take this syntax.
     table = connection.ops.quote_name(RateCounter._meta.db_table)
-    key, bucket, count = (connection.ops.quote_name(c) for c in ("key", "bucket", "count"))
-    rows = ", ".join(["(%s, %s, 1)"] * len(counters))
+    key, bucket, count, expires = (
+        connection.ops.quote_name(c) for c in ("key", "bucket", "count", "expires")
+    )
+    rows = ", ".join(["(%s, %s, 1, %s)"] * len(counters))
     sql = (
-        f"INSERT INTO {table} ({key}, {bucket}, {count}) VALUES {rows} "  # noqa: S608
+        f"INSERT INTO {table} ({key}, {bucket}, {count}, {expires}) VALUES {rows} "  # noqa: S608
         f"ON CONFLICT ({key}) DO UPDATE SET "
         f"{count} = CASE WHEN {table}.{bucket} = excluded.{bucket} "
-        f"THEN {table}.{count} + 1 ELSE 1 END, {bucket} = excluded.{bucket} "
+        f"THEN {table}.{count} + 1 ELSE 1 END, {bucket} = excluded.{bucket}, "
+        f"{expires} = excluded.{expires} "
         f"RETURNING {key}, {count}"
     )
-    params = [v for c in counters for v in (c.key, c.bucket)]
+    params = [v for c in counters for v in (c.key, c.bucket, (c.bucket + 1) * c.seconds)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = dict(cursor.fetchall())
     return [int(found[c.key]) for c in counters]
+
+
+def purge_expired_counters(now: float | None = None) -> int:
+    """Drop the database counters of windows that have ended (run by `lumbung worker`)."""
+    cutoff = int(now if now is not None else time.time())
+    deleted, _rows = RateCounter.objects.filter(expires__lt=cutoff).delete()
+    return deleted
 
 
 _redis_clients: dict[str, Any] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
@@ -24,7 +25,7 @@ from .selectors import (
     region_reference_search,
     request_modules,
 )
-from .services.people import token_issue, token_revoke
+from .services.people import email_verified, token_issue, token_revoke
 from .services.regions import region_add
 
 regions_router = Router(tags=["regions"])
@@ -196,16 +197,34 @@ class TokenInfo(Schema):
 
 @auth_router.post(
     "/token",
-    response={201: TokenOut, 401: ProblemOut, 422: ProblemOut, 429: ProblemOut},
+    response={201: TokenOut, 401: ProblemOut, 403: ProblemOut, 422: ProblemOut, 429: ProblemOut},
     summary="Issue a bearer token",
 )
 def token_create(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
     """Exchange an email and password for a bearer token. The token is shown once."""
-    user = authenticate(request, email=payload.email.lower(), password=payload.password)
+    email = payload.email.strip().lower()
+    # The web login's limits on failed attempts (per address and per account) apply here too.
+    if not ratelimit.consume(request, action="login_failed", key=email):
+        return problem_response(
+            request,
+            429,
+            ErrorCode.RATE_LIMITED,
+            _("Too many failed attempts. Try again later."),
+            headers={"Retry-After": "300"},
+        )
+    user = authenticate(request, email=email, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
         return problem_response(
             request, 401, ErrorCode.INVALID_CREDENTIALS, _("Email or password is wrong.")
         )
+    if not email_verified(user):
+        return problem_response(
+            request,
+            403,
+            ErrorCode.EMAIL_UNVERIFIED,
+            _("Confirm your email address first: follow the link we sent you."),
+        )
+    ratelimit.clear(request, action="login_failed", key=email)
     if has_totp(user) and not totp_verify(user, payload.otp or ""):
         return problem_response(
             request,

@@ -192,11 +192,14 @@ def members_grant(
     unit = _parent(region, payload.unit_code) if payload.unit_code else None
     if "@" not in payload.email:
         raise ValidationFailed({"email": ["Enter a valid email address."]})
-    user = people_services.user_ensure(
-        email=payload.email, full_name=payload.full_name, actor=actor
-    )
-    membership = people_services.membership_grant(
-        region=region, actor=actor, user=user, role=payload.role, unit=unit, title=payload.title
+    membership = people_services.member_invite(
+        region=region,
+        actor=actor,
+        email=payload.email,
+        full_name=payload.full_name,
+        role=payload.role,
+        unit=unit,
+        title=payload.title,
     )
     return Status(201, membership)
 

@@ -145,7 +145,8 @@ class ProfilePatch(Schema):
 
 @router.get("/profile", response=ProfileOut, summary="The region's profile")
 def profile_get(request: HttpRequest, region_slug: Path[str]) -> Region:
-    return region_of(request)
+    region, _user = require(request, "core.view_backoffice")
+    return region
 
 
 @router.patch("/profile", response=ProfileOut, summary="Change the region's profile")

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     INVALID_CREDENTIALS = "invalid_credentials"
     OTP_REQUIRED = "otp_required"
+    EMAIL_UNVERIFIED = "email_unverified"
     REGION_UNKNOWN = "region_unknown"
     REGION_ALREADY_ACTIVE = "region_already_active"
     MODULE_UNKNOWN = "module_unknown"

@@ -1,6 +1,7 @@
 """The tenant wall's second layer on PostgreSQL: row-level security.
 
-Every table of a RegionScoped model gets a policy that, while a transaction has set
+Every table with a `region` column (RegionScoped models, the audit log, module switches)
+gets a policy that, while a transaction has set
 `lumbung.region_id`, shows and accepts only that region's rows. RegionMiddleware sets it
 (transaction-local) for every request that names a region, and also switches to the
 non-privileged role `lumbung_tenant`, because superusers and BYPASSRLS roles skip policies.
@@ -19,7 +20,7 @@ from django.apps import apps
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from .models import Region, RegionScoped
+from .models import Region
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +34,21 @@ _CONDITION = (
 )
 
 
+def region_tables() -> dict[str, bool]:
+    """{table: region may be null} for every managed model with a `region` foreign key to
+    Region: the RegionScoped models, the audit log and the module switches alike."""
+    tables: dict[str, bool] = {}
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        field = next((f for f in model._meta.concrete_fields if f.name == "region"), None)
+        if field is not None and field.is_relation and field.related_model is Region:
+            tables[model._meta.db_table] = bool(field.null)
+    return dict(sorted(tables.items()))
+
+
 def scoped_tables() -> list[str]:
-    """Tables of every concrete RegionScoped model, in every installed app."""
-    return sorted(
-        {
-            m._meta.db_table
-            for m in apps.get_models()
-            if issubclass(m, RegionScoped) and not m._meta.proxy and m._meta.managed
-        }
-    )
+    return list(region_tables())
 
 
 def apply_policies(using: str = "default") -> list[str]:
@@ -52,9 +59,9 @@ def apply_policies(using: str = "default") -> list[str]:
         return []
     with conn.cursor() as cursor:
         _ensure_role(cursor)
-        tables = scoped_tables()
-        for table in tables:
-            _ensure_policy(cursor, conn, table)
+        tables = region_tables()
+        for table, nullable in tables.items():
+            _ensure_policy(cursor, conn, table, nullable)
         if _role_exists(cursor):
             cursor.execute(
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
@@ -74,7 +81,7 @@ def apply_policies(using: str = "default") -> list[str]:
                 f"TO {TENANT_ROLE}"
             )
     _role_cache.clear()
-    return tables
+    return list(tables)
 
 
 def _ensure_role(cursor: Any) -> None:
@@ -96,12 +103,15 @@ def _role_exists(cursor: Any) -> bool:
     return cursor.fetchone() is not None
 
 
-def _ensure_policy(cursor: Any, conn: BaseDatabaseWrapper, table: str) -> None:
+def _ensure_policy(cursor: Any, conn: BaseDatabaseWrapper, table: str, nullable: bool) -> None:
     quoted = conn.ops.quote_name(table)
+    # Platform rows (audit events of no region) stay writable from a region's transaction:
+    # granting a role may create an account, whose event goes in the platform chain.
+    condition = f"({_CONDITION} OR region_id IS NULL)" if nullable else _CONDITION
     cursor.execute(f"ALTER TABLE {quoted} ENABLE ROW LEVEL SECURITY")
     cursor.execute(f"ALTER TABLE {quoted} FORCE ROW LEVEL SECURITY")
     cursor.execute(f"DROP POLICY IF EXISTS {POLICY} ON {quoted}")
-    cursor.execute(f"CREATE POLICY {POLICY} ON {quoted} USING {_CONDITION} WITH CHECK {_CONDITION}")
+    cursor.execute(f"CREATE POLICY {POLICY} ON {quoted} USING {condition} WITH CHECK {condition}")
 
 
 _role_cache: dict[str, bool] = {}

@@ -57,6 +57,17 @@ def case_escalate(*, region: Region, case: WorkflowCase) -> bool:
     overdue by k whole working days, so the unit head hears first and the region admin once
     another working day has passed without a move."""
     workflow = workflows.get(case.WORKFLOW_KEY)
+    # The overdue list was read earlier; the case may have moved since. Decide on the row as
+    # it is now, locked, so a concurrent transition and this escalation cannot interleave.
+    fresh = (
+        type(case)
+        .objects.select_for_update()
+        .filter(region=region, pk=case.pk, state__in=workflow.open_states())
+        .first()
+    )
+    if fresh is None:
+        return False
+    case = fresh
     level = case.escalation_level
     if level >= len(workflow.escalation) or case.due_at is None:
         return False
@@ -65,13 +76,7 @@ def case_escalate(*, region: Region, case: WorkflowCase) -> bool:
     if timezone.now() <= RegionCalendar(region).add_working_days(case.due_at, level):
         return False
     role = workflow.escalation[level]
-    updated = (
-        type(case)
-        .objects.filter(pk=case.pk, escalation_level=level)
-        .update(escalation_level=level + 1)
-    )
-    if not updated:
-        return False
+    type(case).objects.filter(pk=case.pk).update(escalation_level=level + 1)
     # Unit-bound roles hear about their own unit's cases; the others region-wide.
     unit = getattr(case, "unit", None) if role in UNIT_BOUND_ROLES else None
     recipients = staff_with_role(region, role, unit)
@@ -93,3 +98,15 @@ def case_escalate(*, region: Region, case: WorkflowCase) -> bool:
         changes={"escalation_level": [level, level + 1], "role": role.value},
     )
     return True
+
+
+@task()
+def purge_rate_counters() -> int:
+    """Housekeeping: the API's fair-share counters of windows that have ended."""
+    from lumbung.api.ratelimit import purge_expired_counters
+
+    return purge_expired_counters()
+
+
+# What `lumbung worker` enqueues every `--every` seconds.
+PERIODIC = (escalate_overdue_all, purge_rate_counters)

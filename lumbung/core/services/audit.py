@@ -100,8 +100,10 @@ def audit_record(
     with dangerously_unscoped():
         event.save(force_insert=True)
     AuditChainHead.objects.filter(chain=chain).update(last_seq=event.seq, last_hash=event.hash)
-    # Whatever changed may show on a public page: cached public answers go stale on commit.
-    transaction.on_commit(bump_public_version)
+    # Whatever changed in a region may show on a public page: cached public answers go
+    # stale on commit. Platform events (sign-ins, tokens) change no public page.
+    if region is not None:
+        transaction.on_commit(bump_public_version)
     return event
 
 
@@ -145,8 +147,14 @@ def _check_event(event: AuditEvent, prev_hash: str, expected_seq: int) -> ChainP
 
 def _check_head(chain: str, last_hash: str, last_seq: int) -> ChainProblem | None:
     head = AuditChainHead.objects.filter(chain=chain).first()
+    if head is None and last_seq == 0:
+        # Activating a region writes its first event: an active region without a chain
+        # has lost all of it.
+        if Region.objects.filter(code=chain, is_active=True).exists():
+            return ChainProblem(chain, 1, "deleted", "the region is active but has no events")
+        return None
     if head is None:
-        return None if last_seq == 0 else ChainProblem(chain, 1, "inserted", "chain has no head")
+        return ChainProblem(chain, 1, "inserted", "chain has no head")
     if head.last_seq == last_seq and head.last_hash != last_hash:
         # Every event links to the one before, but not to the head: the tail was re-hashed.
         return ChainProblem(
@@ -163,11 +171,14 @@ def _check_head(chain: str, last_hash: str, last_seq: int) -> ChainProblem | Non
 
 
 def audit_chains(region: Region | None = None) -> list[str]:
+    """Every chain to verify: each active region's (even if its rows are all gone), and
+    every chain that has a head or events."""
     if region is not None:
         return [chain_key(region)]
     with dangerously_unscoped():
         chains = set(AuditChainHead.objects.values_list("chain", flat=True))
         chains |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    chains |= set(Region.objects.filter(is_active=True).values_list("code", flat=True))
     return sorted(chains)
 
 

@@ -118,7 +118,12 @@ def user_ensure(
     *, email: str, full_name: str = "", password: str | None = None, actor: User | None = None
 ) -> User:
     """The user with this email, created (without a usable password unless one is given)
-    if new. New staff set their password through the reset-password email."""
+    if new. New staff set their password through the reset-password email.
+
+    An existing account whose address was never confirmed may have been opened by someone
+    else in anticipation of this grant: its password is voided (and the address, vouched
+    for by the admin, marked confirmed), so only the address's real owner gets in, through
+    "forgot password"."""
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -128,13 +133,50 @@ def user_ensure(
         audit_record(
             region=None, actor=actor, action="user.create", obj=user, changes={"email": email}
         )
+    elif not email_verified(user):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        _mark_email_verified(user)
+        audit_record(
+            region=None,
+            actor=actor,
+            action="user.claim",
+            obj=user,
+            changes={"email": email},
+            reason="unconfirmed account: password voided before a role was granted",
+        )
     return user
+
+
+def email_verified(user: User) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
 def _mark_email_verified(user: User) -> None:
     # An address entered by a region admin (or the demo) is trusted as verified.
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.get_or_create(
+    EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    region: Region,
+    actor: User,
+    email: str,
+    role: Role,
+    full_name: str = "",
+    unit: Unit | None = None,
+    title: str = "",
+) -> Membership:
+    """Give the person with this email a role in the region, creating their account if
+    needed. One transaction: a refused grant leaves no new account behind."""
+    user = user_ensure(email=email, full_name=full_name, actor=actor)
+    return membership_grant(
+        region=region, actor=actor, user=user, role=role, unit=unit, title=title
     )

@@ -28,6 +28,16 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     full_name = factory.Faker("name")
 
     @factory.post_generation
+    def confirmed(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:  # noqa: N805
+        """A confirmed address, as real accounts have (pass confirmed=False for one without)."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+    @factory.post_generation
     def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:  # noqa: N805
         obj.set_password(extracted or PASSWORD)
         if create:

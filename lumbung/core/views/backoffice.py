@@ -156,21 +156,18 @@ def members(request: RegionRequest, region_slug: str) -> HttpResponse:
             return _revoke(request, region)
         if form.is_valid():
             data = form.cleaned_data
-            with transaction.atomic():
-                user = people_services.user_ensure(
-                    email=data["email"], full_name=data["full_name"], actor=request.user
+            try:
+                people_services.member_invite(
+                    region=region,
+                    actor=request.user,
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    role=Role(data["role"]),
+                    unit=data["unit"],
+                    title=data["title"],
                 )
-                try:
-                    people_services.membership_grant(
-                        region=region,
-                        actor=request.user,
-                        user=user,
-                        role=Role(data["role"]),
-                        unit=data["unit"],
-                        title=data["title"],
-                    )
-                except DomainError as error:
-                    apply_domain_error(form, error)
+            except DomainError as error:
+                apply_domain_error(form, error)
             if not form.errors:
                 messages.success(request, _("Role granted."))
                 return redirect("core:members", region_slug=region.slug)

@@ -20,18 +20,20 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Run due work once, then exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from lumbung.core.tasks import escalate_overdue_all
+        from lumbung.core.tasks import PERIODIC
 
         stop = threading.Event()
 
         def schedule() -> None:
             while not stop.is_set():
                 close_old_connections()
-                escalate_overdue_all.enqueue()
+                for periodic in PERIODIC:
+                    periodic.enqueue()
                 stop.wait(options["every"])
 
         if options["batch"]:
-            escalate_overdue_all.enqueue()
+            for periodic in PERIODIC:
+                periodic.enqueue()
             call_command("db_worker", queue_name="*", batch=True, interval=0)
             return
         thread = threading.Thread(target=schedule, daemon=True, name="lumbung-scheduler")
