@@ -22,7 +22,13 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 
 VERSION_KEY = "lumbung:public:version"
-_CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy")
+_CACHED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Vary",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+)
 
 
 @memoize

@@ -39,6 +39,9 @@ def test_anonymous_region_home_is_served_from_the_cache_until_a_write(client, wo
     assert second["X-Lumbung-Cache"] == "hit"
     assert second.content == first.content
     assert not second.cookies
+    # with the same protective headers as a rendered page
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert second[header] == first[header]
     # when the admin changes the tagline (an audited write that commits)
     with region_scope(world_a.region):
         region_update_profile(
