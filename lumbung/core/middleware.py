@@ -21,7 +21,8 @@ from . import rls
 from .context import request_id_var
 from .models import Region
 from .modules import registry
-from .selectors import region_get_active, request_modules
+from .public_cache import region_snapshot
+from .selectors import request_modules
 from .tenancy import is_postgres, region_scope
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -82,10 +83,12 @@ class RegionMiddleware:
         if slug is None:
             return self.get_response(request)
         # An API path takes any text as the slug; U+0000 in a query is a 500 on PostgreSQL.
-        region = region_get_active(slug) if _SLUG.match(slug) else None
-        if region is None:
+        snapshot = region_snapshot(slug) if _SLUG.match(slug) else None
+        if snapshot is None:
             return not_found(request)
+        region, modules = snapshot
         request.region = region  # type: ignore[attr-defined]
+        request.region_modules = modules  # type: ignore[attr-defined]
         module = _module_of(request, slug)
         if module is not None and module not in _enabled(request, module):
             request.region = None  # type: ignore[attr-defined]

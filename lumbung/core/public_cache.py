@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 
+from .models import Region
+
 VERSION_KEY = "lumbung:public:version"
 _CACHED_HEADERS = (
     "Content-Type",
@@ -118,3 +120,22 @@ def _rebuild(hit: tuple[bytes, dict[str, str]]) -> HttpResponse:
         response[name] = value
     response["X-Lumbung-Cache"] = "hit"
     return response
+
+
+def region_snapshot(slug: str) -> tuple[Region, list[str]] | None:
+    """The active region with this slug and its enabled modules, kept in this process's
+    memory under the public version: every request names its region, and both change only
+    through audited writes, which bump the version. None for an unknown or inactive slug."""
+    from .selectors import region_get_active, region_modules_enabled
+
+    store = caches[settings.LUMBUNG_PUBLIC_CACHE]
+    key = f"region:{public_version()}:{slug}"
+    hit = store.get(key)
+    if hit is not None:
+        return hit
+    region = region_get_active(slug)
+    if region is None:
+        return None  # not remembered: activating a region must show at once
+    snapshot = (region, region_modules_enabled(region))
+    store.set(key, snapshot, settings.LUMBUNG_PUBLIC_CACHE_SECONDS)
+    return snapshot

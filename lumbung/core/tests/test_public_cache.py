@@ -97,3 +97,27 @@ def test_a_no_cache_request_gets_a_fresh_page(client, world_a, real_cache):
     client.get(url)
     assert client.get(url)["X-Lumbung-Cache"] == "hit"
     assert "X-Lumbung-Cache" not in client.get(url, HTTP_CACHE_CONTROL="no-cache")
+
+
+def test_switching_a_module_off_applies_at_once_with_the_region_snapshot(
+    client, world_a, real_cache
+):
+    from lumbung.core.services.regions import region_modules_set
+
+    url = f"/{world_a.region.slug}/sample/"
+    login(client, world_a.users[Role.OFFICER])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # the region now comes from the snapshot
+    with region_scope(world_a.region):
+        region_modules_set(
+            region=world_a.region, actor=world_a.users[Role.REGION_ADMIN], disable=["sample"]
+        )
+    assert client.get(url).status_code == 404
+
+
+def test_an_activated_region_is_found_at_once(client, db, real_cache):
+    from lumbung.core.services.regions import region_add
+
+    assert client.get("/kabupaten-bandung/").status_code == 404
+    region_add(code="32.04", actor=None)
+    assert client.get("/kabupaten-bandung/").status_code == 200
