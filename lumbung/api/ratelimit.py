@@ -70,13 +70,14 @@ def client_address(request: HttpRequest) -> str:
 
 
 def scopes(request: HttpRequest) -> list[tuple[str, str]]:
-    """(scope, identity) pairs that this request counts against. The address is always
-    counted too: a made-up token or cookie must not buy a fresh client allowance."""
-    found = [
-        ("client", client_key(request)),
-        ("address", client_address(request)),
-        ("global", "all"),
-    ]
+    """(scope, identity) pairs that this request counts against. The address is counted
+    too when the client shows a token or cookie: a made-up one must not buy a fresh
+    allowance. (Without one, the client is the address, and its stricter limit applies.)"""
+    client = client_key(request)
+    found = [("client", client)]
+    if not client.startswith("ip:"):
+        found.append(("address", client_address(request)))
+    found.append(("global", "all"))
     region = _REGION_PATH.match(request.path_info)
     if region:
         found.append(("region", region.group(1)))
