@@ -17,9 +17,13 @@ from lumbung.core.tests.factories import RegionWorld, make_world
 def _clear_caches() -> Iterator[None]:
     from django.core.cache import cache
 
+    from lumbung.api.ratelimit import shared_tally
+
     cache.clear()
+    shared_tally.reset()  # per-process tallies outlive each test's rolled-back counters
     yield
     cache.clear()
+    shared_tally.reset()
 
 
 @pytest.fixture

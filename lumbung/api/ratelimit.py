@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ class Counter:
     bucket: int  # which fixed window of `seconds` the request falls in
     seconds: int
     limit: int
+    add: int = 1  # requests to add (a batch of a shared counter, see SharedTally)
 
     def wait(self, used: int, now: float) -> float | None:
         """Seconds until this window ends, if `used` is over the limit."""
@@ -97,7 +99,7 @@ class Counter:
 
 
 def count_requests(counters: list[Counter]) -> list[int]:
-    """Add one request to each counter and return the new counts, in one round trip."""
+    """Add each counter's requests and return the new counts, in one round trip."""
     url = getattr(settings, "LUMBUNG_RATELIMIT_REDIS_URL", "")
     return _count_redis(url, counters) if url else _count_database(counters)
 
@@ -109,16 +111,17 @@ def _count_database(counters: list[Counter]) -> list[int]:
     key, bucket, count, expires = (
         connection.ops.quote_name(c) for c in ("key", "bucket", "count", "expires")
     )
-    rows = ", ".join(["(%s, %s, 1, %s)"] * len(counters))
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(counters))
     sql = (
         f"INSERT INTO {table} ({key}, {bucket}, {count}, {expires}) VALUES {rows} "  # noqa: S608
         f"ON CONFLICT ({key}) DO UPDATE SET "
         f"{count} = CASE WHEN {table}.{bucket} = excluded.{bucket} "
-        f"THEN {table}.{count} + 1 ELSE 1 END, {bucket} = excluded.{bucket}, "
+        f"THEN {table}.{count} + excluded.{count} ELSE excluded.{count} END, "
+        f"{bucket} = excluded.{bucket}, "
         f"{expires} = excluded.{expires} "
         f"RETURNING {key}, {count}"
     )
-    params = [v for c in counters for v in (c.key, c.bucket, (c.bucket + 1) * c.seconds)]
+    params = [v for c in counters for v in (c.key, c.bucket, c.add, (c.bucket + 1) * c.seconds)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = dict(cursor.fetchall())
@@ -144,10 +147,64 @@ def _count_redis(url: str, counters: list[Counter]) -> list[int]:
     pipe = client.pipeline(transaction=False)
     for c in counters:
         name = f"lumbung:rl:{c.key}:{c.bucket}"
-        pipe.incr(name)
+        pipe.incrby(name, c.add)
         pipe.expire(name, c.seconds + 1)
     results = pipe.execute()
     return [int(results[i * 2]) for i in range(len(counters))]
+
+
+# The region and platform-wide counters are shared by every request: written on each one,
+# their rows would be the database's hottest. Each process counts them itself and shares
+# its tally at least every FLUSH_SECONDS or FLUSH_REQUESTS; a decision uses the last shared
+# count plus this process's unshared requests. Per-client counts stay exact.
+SHARED_SCOPES = frozenset({"region", "global"})
+FLUSH_SECONDS = 0.25
+FLUSH_REQUESTS = 20
+
+
+@dataclass
+class _Tally:
+    bucket: int = -1
+    pending: int = 0
+    shared: int = 0
+    flushed_at: float = 0.0
+
+
+class SharedTally:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tallies: dict[str, _Tally] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tallies.clear()
+
+    def take(self, counter: Counter, now: float) -> tuple[int, Counter | None]:
+        """Count one request; return the estimate and, when due, the batch to share."""
+        with self._lock:
+            tally = self._tallies.setdefault(counter.key, _Tally())
+            if tally.bucket != counter.bucket:
+                tally.bucket, tally.pending, tally.shared = counter.bucket, 0, 0
+            tally.pending += 1
+            estimate = tally.shared + tally.pending
+            due = tally.pending >= FLUSH_REQUESTS or now - tally.flushed_at >= FLUSH_SECONDS
+            if not due:
+                return estimate, None
+            batch = Counter(
+                counter.key, counter.bucket, counter.seconds, counter.limit, tally.pending
+            )
+            tally.pending, tally.flushed_at = 0, now
+            tally.shared = estimate  # until the shared count comes back
+            return estimate, batch
+
+    def shared_is(self, key: str, bucket: int, count: int) -> None:
+        with self._lock:
+            tally = self._tallies.get(key)
+            if tally is not None and tally.bucket == bucket:
+                tally.shared = max(tally.shared, count)
+
+
+shared_tally = SharedTally()
 
 
 class ApiRateLimitMiddleware:
@@ -171,17 +228,31 @@ class ApiRateLimitMiddleware:
     def _check(self, request: HttpRequest) -> float | None:
         limits = settings.LUMBUNG_RATE_LIMITS
         now = time.time()
-        counters = []
+        exact: list[Counter] = []
+        estimates: list[tuple[Counter, int]] = []
         for scope, identity in scopes(request):
-            if limits.get(scope):
-                rate = parse_rate(str(limits[scope]))
-                digest = hashlib.sha256(f"{scope}:{identity}".encode()).hexdigest()[:40]
-                key = f"{scope}:{rate.seconds}:{digest}"
-                counters.append(Counter(key, int(now // rate.seconds), rate.seconds, rate.count))
-        if not counters:
-            return None
-        used = count_requests(counters)
-        waits = [
-            w for c, n in zip(counters, used, strict=True) if (w := c.wait(n, now)) is not None
-        ]
+            if not limits.get(scope):
+                continue
+            counter = _counter(scope, identity, parse_rate(str(limits[scope])), now)
+            if scope in SHARED_SCOPES:
+                estimate, batch = shared_tally.take(counter, now)
+                estimates.append((counter, estimate))
+                if batch is not None:
+                    exact.append(batch)
+            else:
+                exact.append(counter)
+        used = count_requests(exact) if exact else []
+        results = list(estimates)
+        for counter, count in zip(exact, used, strict=True):
+            if counter.key.split(":", 1)[0] in SHARED_SCOPES:
+                shared_tally.shared_is(counter.key, counter.bucket, count)
+            else:
+                results.append((counter, count))
+        waits = [w for c, n in results if (w := c.wait(n, now)) is not None]
         return max(waits) if waits else None
+
+
+def _counter(scope: str, identity: str, rate: Rate, now: float) -> Counter:
+    digest = hashlib.sha256(f"{scope}:{identity}".encode()).hexdigest()[:40]
+    key = f"{scope}:{rate.seconds}:{digest}"
+    return Counter(key, int(now // rate.seconds), rate.seconds, rate.count)

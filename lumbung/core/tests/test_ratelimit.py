@@ -82,3 +82,23 @@ def test_counters_count_per_window_in_both_backends(backend):
         # a new window starts again from one
         later = Counter(first.key, bucket + 1, 60, 5)
         assert count_requests([later, second]) == [1, 2]
+
+
+def test_shared_counters_are_tallied_per_process_and_shared_in_batches():
+    from lumbung.api.ratelimit import FLUSH_REQUESTS, Counter, SharedTally
+
+    tally = SharedTally()
+    counter = Counter("global:60:x", 100, 60, 1000)
+    # the first request of a window is shared at once
+    estimate, batch = tally.take(counter, now=6000.0)
+    assert (estimate, batch.add if batch else None) == (1, 1)
+    tally.shared_is(counter.key, 100, 50)  # other processes had counted 49 more
+    # later requests are counted here, then shared in one batch
+    results = [tally.take(counter, now=6000.1) for _ in range(FLUSH_REQUESTS)]
+    assert results[0] == (51, None)
+    last_estimate, last_batch = results[-1]
+    assert last_estimate == 50 + FLUSH_REQUESTS
+    assert last_batch is not None
+    assert last_batch.add == FLUSH_REQUESTS
+    # a new window starts again from zero
+    assert tally.take(Counter("global:60:x", 101, 60, 1000), now=6060.0)[0] == 1
