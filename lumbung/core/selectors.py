@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -22,7 +22,6 @@ from .models import (
 )
 from .models.people import Role
 from .modules import registry
-from .tenancy import dangerously_unscoped
 from .workflow import workflows
 
 
@@ -81,15 +80,6 @@ def region_modules_map(regions: list[Region]) -> dict[int, list[str]]:
     for keys in result.values():
         keys.sort(key=order.__getitem__)
     return result
-
-
-def module_enabled(region: Region, key: str) -> bool:
-    config = registry.get(key)
-    if config is None:
-        return False
-    if config.always_on:
-        return True
-    return ModuleActivation.objects.filter(region=region, module=key, enabled=True).exists()
 
 
 def region_children_active(region: Region) -> QuerySet[Region]:
@@ -170,13 +160,6 @@ def case_overdue(
 
 def notification_unread_count(region: Region, user: User) -> int:
     return Notification.objects.filter(region=region, recipient=user, read_at__isnull=True).count()
-
-
-def platform_counts() -> dict[str, int]:
-    with dangerously_unscoped():
-        return Region.objects.aggregate(
-            total=Count("pk"), active=Count("pk", filter=Q(is_active=True))
-        )
 
 
 def notification_list(region: Region, user: User) -> QuerySet[Notification]:
