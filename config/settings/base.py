@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lumbung.core",
     "lumbung.api",
     "lumbung.portal",
+    "lumbung.complaints",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,13 @@ LUMBUNG_RATE_LIMITS = {
 LUMBUNG_RATELIMIT_REDIS_URL = os.environ.get(
     "LUMBUNG_RATELIMIT_REDIS_URL", os.environ.get("REDIS_URL", "")
 )
+# Anonymous complaint filing, per address and per contact (email or phone) in a region.
+LUMBUNG_COMPLAINT_FILING_LIMITS = {
+    "address": os.environ.get("LUMBUNG_COMPLAINT_FILING_ADDRESS", "10/h"),
+    "contact": os.environ.get("LUMBUNG_COMPLAINT_FILING_CONTACT", "5/h"),
+}
+# Where this instance is reached, for links in emails (tracking pages).
+LUMBUNG_BASE_URL = os.environ.get("LUMBUNG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 LUMBUNG_DEMO_ALLOWED = env_bool("LUMBUNG_DEMO", False)
 
 LOGGING = {

@@ -20,7 +20,7 @@ from ninja.signature import ViewSignature
 from lumbung.core.errors import DomainError, ErrorCode
 from lumbung.core.modules import registry
 
-from .errors import PROBLEM_CONTENT_TYPE, field_errors_from_ninja, problem_response
+from .errors import PROBLEM_CONTENT_TYPE, field_errors_from_ninja, problem_response, retry_after
 
 
 class LumbungAPI(NinjaAPI):
@@ -112,7 +112,12 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(DomainError)
 def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return problem_response(
-        request, exc.status, exc.code, str(exc.message), errors=exc.field_errors
+        request,
+        exc.status,
+        exc.code,
+        str(exc.message),
+        errors=exc.field_errors,
+        headers=retry_after(wait) if (wait := getattr(exc, "retry_after", None)) else None,
     )
 
 

@@ -233,7 +233,7 @@ class ApiRateLimitMiddleware:
         for scope, identity in scopes(request):
             if not limits.get(scope):
                 continue
-            counter = _counter(scope, identity, parse_rate(str(limits[scope])), now)
+            counter = scoped_counter(scope, identity, parse_rate(str(limits[scope])), now)
             if scope in SHARED_SCOPES:
                 estimate, batch = shared_tally.take(counter, now)
                 estimates.append((counter, estimate))
@@ -252,7 +252,7 @@ class ApiRateLimitMiddleware:
         return max(waits) if waits else None
 
 
-def _counter(scope: str, identity: str, rate: Rate, now: float) -> Counter:
+def scoped_counter(scope: str, identity: str, rate: Rate, now: float) -> Counter:
     digest = hashlib.sha256(f"{scope}:{identity}".encode()).hexdigest()[:40]
     key = f"{scope}:{rate.seconds}:{digest}"
     return Counter(key, int(now // rate.seconds), rate.seconds, rate.count)

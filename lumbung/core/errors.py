@@ -43,7 +43,7 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        code: ErrorCode,
+        code: StrEnum,  # core's ErrorCode, or a module's own codes
         message: str | Promise,
         *,
         field_errors: dict[str, list[str]] | None = None,

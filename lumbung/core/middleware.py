@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,6 +30,7 @@ from .tenancy import is_postgres, region_scope
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")  # what the `slug` URL converter accepts
 REGION_KWARG = "region_slug"
+ViewFunc = Callable[..., Any]
 
 
 class RequestIdMiddleware:
@@ -79,20 +82,23 @@ class RegionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.region = None  # type: ignore[attr-defined]
-        slug = _region_slug(request)
-        if slug is None:
+        target = _region_target(request)
+        if target is None:
             return self.get_response(request)
+        # A view that names its region in the query (Open311's jurisdiction_id) answers an
+        # unknown one in its own error format: it runs with request.region = None.
+        refuse = self.get_response if target.soft else not_found
         # An API path takes any text as the slug; U+0000 in a query is a 500 on PostgreSQL.
-        snapshot = region_snapshot(slug) if _SLUG.match(slug) else None
+        snapshot = region_snapshot(target.slug) if _SLUG.match(target.slug) else None
         if snapshot is None:
-            return not_found(request)
+            return refuse(request)
         region, modules = snapshot
         request.region = region  # type: ignore[attr-defined]
         request.region_modules = modules  # type: ignore[attr-defined]
-        module = _module_of(request, slug)
+        module = target.module or _module_of(request, target.slug)
         if module is not None and module not in _enabled(request, module):
             request.region = None  # type: ignore[attr-defined]
-            return not_found(request)
+            return refuse(request)
         request.module = module  # type: ignore[attr-defined]
         # Dates on the region's pages are shown in its own WIB/WITA/WIT.
         timezone.activate(ZoneInfo(region.timezone))
@@ -124,13 +130,39 @@ def _enabled(request: HttpRequest, module: str) -> list[str]:
     return request_modules(request)
 
 
-def _region_slug(request: HttpRequest) -> str | None:
+@dataclass(frozen=True)
+class _Target:
+    slug: str
+    module: str | None = None
+    soft: bool = False
+
+
+def region_from_query(param: str, module: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Mark a view whose region is named by a query (or form) field instead of the path,
+    and which belongs to `module`. An unknown, inactive or switched-off region reaches the
+    view with request.region = None, so that it answers in its own protocol's format."""
+
+    def mark(view: ViewFunc) -> ViewFunc:
+        view.lumbung_region_param = (param, module)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _region_target(request: HttpRequest) -> _Target | None:
     try:
         match = resolve(request.path_info)
     except Resolver404:
         return None
     value = match.kwargs.get(REGION_KWARG)
-    return value if isinstance(value, str) else None
+    if isinstance(value, str):
+        return _Target(value)
+    marked = getattr(match.func, "lumbung_region_param", None)
+    if marked is None:
+        return None
+    param, module = marked
+    named = request.GET.get(param) or (request.POST.get(param) if request.method == "POST" else "")
+    return _Target(named, module, soft=True) if named else None
 
 
 class LanguageMiddleware(LocaleMiddleware):

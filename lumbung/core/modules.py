@@ -78,6 +78,7 @@ class ModuleConfig(AppConfig):
     workflows: ClassVar[tuple[str, ...]] = ()  # dotted paths of Workflow objects
     settings_fields: ClassVar[tuple[SettingField, ...]] = ()
     public_datasets: ClassVar[tuple[PublicDataset, ...]] = ()
+    periodic_tasks: ClassVar[tuple[str, ...]] = ()  # dotted paths of django-tasks tasks
     always_on: ClassVar[bool] = False
     order: ClassVar[int] = 100
     # Django picks the one AppConfig in apps.py marked default; the base class is imported

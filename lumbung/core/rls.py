@@ -14,6 +14,8 @@ without anyone remembering to do it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
@@ -142,6 +144,24 @@ def activate(region: Region) -> None:
             )
         else:
             cursor.execute("SELECT set_config(%s, %s, true)", [SETTING, str(region.pk)])
+
+
+@contextmanager
+def switched(region: Region) -> Iterator[None]:
+    """Read another region's rows for a moment (a province's aggregates of its
+    kabupaten/kota), then put the caller's wall back as it was."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true)", [SETTING])
+        previous = cursor.fetchone()[0] or ""
+    activate(region)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [SETTING, previous])
 
 
 def deactivate() -> None:

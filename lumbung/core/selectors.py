@@ -164,3 +164,16 @@ def notification_unread_count(region: Region, user: User) -> int:
 
 def notification_list(region: Region, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(region=region, recipient=user).order_by("-created_at")
+
+
+def module_settings(region: Region, module_key: str) -> dict[str, Any]:
+    """The region's settings for a module: its stored values over the module's defaults
+    (keys the module no longer declares are ignored)."""
+    config = registry.get(module_key)
+    defaults = config.default_settings() if config else {}
+    stored = (
+        ModuleActivation.objects.filter(region=region, module=module_key)
+        .values_list("settings", flat=True)
+        .first()
+    )
+    return {**defaults, **{k: v for k, v in (stored or {}).items() if k in defaults}}

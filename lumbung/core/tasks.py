@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -108,5 +109,14 @@ def purge_rate_counters() -> int:
     return purge_expired_counters()
 
 
-# What `lumbung worker` enqueues every `--every` seconds.
+# What `lumbung worker` enqueues every `--every` seconds, with each module's own.
 PERIODIC = (escalate_overdue_all, purge_rate_counters)
+
+
+def periodic_all() -> list[Any]:
+    from django.utils.module_loading import import_string
+
+    from .modules import registry
+
+    module_tasks = [import_string(p) for m in registry.modules.values() for p in m.periodic_tasks]
+    return [*PERIODIC, *module_tasks]

@@ -39,6 +39,9 @@ class Action:
     roles: frozenset[Role]
     note_required: bool = False
     attachment_required: bool = False
+    # The platform itself may take it with no signed-in actor: a periodic task, or a caller
+    # the module's service has already vetted (the holder of a report's secret link).
+    system: bool = False
 
 
 @dataclass(frozen=True)

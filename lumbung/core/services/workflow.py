@@ -60,8 +60,8 @@ def case_start(case: WorkflowCase, *, actor: User | None, note: str = "") -> Tra
 
 
 def _allowed(action: Action, actor: User | None, case: WorkflowCase) -> bool:
-    if actor is None:  # the system itself (tasks) acts only where the workflow lets it
-        return False
+    if actor is None:  # the system itself acts only where the workflow lets it
+        return action.system
     return bool(roles_of(actor, case.region) & action.roles)
 
 

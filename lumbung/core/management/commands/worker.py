@@ -20,19 +20,19 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Run due work once, then exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from lumbung.core.tasks import PERIODIC
+        from lumbung.core.tasks import periodic_all
 
         stop = threading.Event()
 
         def schedule() -> None:
             while not stop.is_set():
                 close_old_connections()
-                for periodic in PERIODIC:
+                for periodic in periodic_all():
                     periodic.enqueue()
                 stop.wait(options["every"])
 
         if options["batch"]:
-            for periodic in PERIODIC:
+            for periodic in periodic_all():
                 periodic.enqueue()
             call_command("db_worker", queue_name="*", batch=True, interval=0)
             return
