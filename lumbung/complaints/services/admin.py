@@ -49,7 +49,7 @@ def _unit(region: Region, value: Any, errors: dict[str, list[str]]) -> Unit | No
 
 
 def category_save(
-    *, region: Region, actor: User, data: dict[str, Any], category: Category | None = None
+    *, region: Region, actor: User | None, data: dict[str, Any], category: Category | None = None
 ) -> Category:
     """Create a category, or change one. `default_unit` is a unit id of the region or None."""
     errors: dict[str, list[str]] = {}
@@ -94,7 +94,7 @@ def category_save(
 def template_save(
     *,
     region: Region,
-    actor: User,
+    actor: User | None,
     data: dict[str, Any],
     template: AnswerTemplate | None = None,
 ) -> AnswerTemplate:

@@ -97,6 +97,8 @@ def _check_modules(keys: list[str]) -> None:
 
 def _set_module(region: Region, key: str, enabled: bool, actor: User | None) -> bool:
     config = registry.modules[key]
+    if not enabled and not ModuleActivation.objects.filter(region=region, module=key).exists():
+        return False  # never switched on: switching it off changes nothing
     row, created = ModuleActivation.objects.get_or_create(
         region=region,
         module=key,
