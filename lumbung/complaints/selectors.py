@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from lumbung.core import rls
 from lumbung.core.errors import NotFound
-from lumbung.core.models import Membership, ModuleActivation, Region, User
+from lumbung.core.models import Membership, Region, User
 from lumbung.core.models.people import Role
 from lumbung.core.permissions import roles_of
-from lumbung.core.selectors import region_children_active
+from lumbung.core.selectors import region_children_active, region_modules_enabled
 from lumbung.core.tenancy import region_scope
 
 from .models import AnswerTemplate, Category, Complaint, ComplaintPhoto, ComplaintUpdate
@@ -436,17 +436,12 @@ def province_stats(
 ) -> list[Stats]:
     """Each kabupaten/kota of a province that runs the module, side by side: aggregates
     only, read inside each region's own scope (and, on PostgreSQL, its row-level wall)."""
-    running = set(
-        ModuleActivation.objects.filter(
-            region__parent=province, module="complaints", enabled=True
-        ).values_list("region_id", flat=True)
-    )
     found: list[Stats] = []
     for child in region_children_active(province):
-        if child.pk not in running:
-            continue
+        # Module switches are region rows too: read them behind the child's own wall.
         with region_scope(child), rls.switched(child):
-            found.append(report_stats(child, since=since, until=until))
+            if "complaints" in region_modules_enabled(child):
+                found.append(report_stats(child, since=since, until=until))
     return found
 
 
