@@ -72,6 +72,8 @@ REPORT_FLOW = Workflow(
     ),
 )
 
+# Taken only through the reporter's services (which check who is asking), or by the task.
+REPORTER_ACTIONS = frozenset({"confirm", "dispute", "auto_close"})
 OPEN_STATES = (SUBMITTED, IN_PROGRESS, RESOLVED)
 TERMINAL = (CLOSED, REJECTED, DUPLICATE)
 # Open311 knows two statuses; a resolved report waiting for the reporter is closed to it.

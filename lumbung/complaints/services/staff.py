@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from lumbung.core.errors import DomainError, ValidationFailed
+from lumbung.core.errors import DomainError, ErrorCode, ValidationFailed
 from lumbung.core.models import Region, Unit, User
 from lumbung.core.models.people import Role
 from lumbung.core.selectors import staff_with_role
@@ -20,7 +20,7 @@ from lumbung.core.services.notifications import notify
 
 from ..errors import ComplaintError
 from ..models import Complaint, ComplaintUpdate, PhotoKind, Supporter, UpdateKind
-from ..workflow import DUPLICATE, IN_PROGRESS, REJECTED, SUBMITTED
+from ..workflow import DUPLICATE, IN_PROGRESS, REJECTED, REPORTER_ACTIONS, SUBMITTED
 from .common import (
     TEXT_MAX,
     add_photos,
@@ -49,6 +49,11 @@ def report_transition(
     same_region(region, complaint)
     if action == "mark_duplicate":
         raise ValidationFailed({"original": [_("Name the original report.")]})
+    if action in REPORTER_ACTIONS:
+        # Every signed-in person is a citizen: only the reporter's own path may take these.
+        raise DomainError(
+            ErrorCode.ACTION_NOT_ALLOWED, _("Only the person who filed it can reply."), status=403
+        )
     if len(note) > TEXT_MAX:
         raise ValidationFailed({"note": [_("At most %(n)d characters.") % {"n": TEXT_MAX}]})
     cleaned = clean_photos(photos)

@@ -278,3 +278,27 @@ def test_another_regions_report_is_not_found(cworld_a, cworld_b):
             region=cworld_a.region, actor=cworld_a.users[Role.OFFICER], complaint=c, action="verify"
         )
     assert caught.value.status == 404
+
+
+def test_the_reporters_replies_are_not_open_to_any_signed_in_person(cworld_a):
+    # given a resolved report filed by someone else
+    region, officer = cworld_a.region, cworld_a.users[Role.OFFICER]
+    c = file_report(region).complaint
+    with region_scope(region):
+        report_transition(region=region, actor=officer, complaint=c, action="verify")
+        c = report_transition(
+            region=region, actor=officer, complaint=reload(c), action="resolve", note="ok"
+        )
+        # when a citizen (or staff member) takes the reporter's action directly
+        for action in ("confirm", "dispute"):
+            with pytest.raises(DomainError) as caught:
+                report_transition(
+                    region=region,
+                    actor=cworld_a.users[Role.CITIZEN],
+                    complaint=c,
+                    action=action,
+                    note="x",
+                )
+            # then it is refused and nothing moved
+            assert caught.value.code == "action_not_allowed"
+    assert reload(c).state == "resolved"
