@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from lumbung.core.errors import DomainError, ErrorCode, ValidationFailed
+from lumbung.core.errors import DomainError, ErrorCode, PermissionDenied, ValidationFailed
 from lumbung.core.models import Region, Unit, User
 from lumbung.core.models.people import Role
+from lumbung.core.permissions import roles_of
 from lumbung.core.selectors import staff_with_role
 from lumbung.core.services.audit import audit_record
 from lumbung.core.services.notifications import notify
@@ -218,6 +219,9 @@ def report_assign(
     """Give a report to one officer of the region (or take it back, with None)."""
     same_region(region, complaint)
     require_staff(actor, region)
+    leads = roles_of(actor, region) & {Role.UNIT_HEAD, Role.REGION_ADMIN}
+    if not leads and assignee_id not in (None, actor.pk):
+        raise PermissionDenied(_("An officer may take a report, not hand it to someone else."))
     assignee = None
     if assignee_id is not None:
         candidates = {u.pk: u for u in _case_workers(region)}

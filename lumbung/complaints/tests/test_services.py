@@ -302,3 +302,20 @@ def test_the_reporters_replies_are_not_open_to_any_signed_in_person(cworld_a):
             # then it is refused and nothing moved
             assert caught.value.code == "action_not_allowed"
     assert reload(c).state == "resolved"
+
+
+def test_an_officer_may_take_a_report_but_not_hand_it_to_someone_else(cworld_a):
+    region, officer = cworld_a.region, cworld_a.users[Role.OFFICER]
+    c = file_report(region).complaint
+    with region_scope(region):
+        c = report_assign(region=region, actor=officer, complaint=c, assignee_id=officer.pk)
+        assert c.assignee == officer
+        with pytest.raises(DomainError) as caught:
+            report_assign(
+                region=region,
+                actor=officer,
+                complaint=c,
+                assignee_id=cworld_a.users[Role.UNIT_HEAD].pk,
+            )
+    assert caught.value.status == 403
+    assert reload(c).assignee == officer
