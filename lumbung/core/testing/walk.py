@@ -93,6 +93,7 @@ def call(
     method = declaration.method.lower()
     if method == "get":
         query = {"page_size": 100} if declaration.kind is Kind.LIST and declaration.is_api else {}
+        query.update(declaration.query(planted) if declaration.query else {})
         return client.get(url, query)
     body = declaration.body(planted) if declaration.body else {}
     send = getattr(client, method)
@@ -175,11 +176,11 @@ def _check_write(
     assert d.plant is not None
     assert d.model is not None
     mine, theirs = plant(a.region, d.plant, "a"), plant(b.region, d.plant, "b")
-    before = _row(d.model, theirs.pk)
+    before = _row(d.model, d.lookup, theirs.pk)
     foreign = call(client, d, url_for(d, a.region.slug, theirs.pk), theirs)
     assert_not_found(foreign, f"{d.key} with region B's id", api=d.is_api)
     assert_no_trace(foreign, [theirs, *others], d.key)
-    assert _row(d.model, theirs.pk) == before, f"{d.key}: region B's row was changed"
+    assert _row(d.model, d.lookup, theirs.pk) == before, f"{d.key}: region B's row was changed"
     own = call(client, d, url_for(d, a.region.slug, mine.pk), mine)
     assert own.status_code < 400, f"{d.key}: region A's own object answers {own.status_code}"
 
@@ -187,14 +188,15 @@ def _check_write(
 def _check_none(
     client: Client, d: Declaration, a: Tenant, b: Tenant, others: list[Planted]
 ) -> None:
-    response = call(client, d, url_for(d, a.region.slug))
+    mine = plant(a.region, d.plant, "a") if d.plant else None  # what the call needs in A
+    response = call(client, d, url_for(d, a.region.slug), mine)
     assert response.status_code < 400, f"{d.key}: answers {response.status_code}"
     assert_no_trace(response, others, d.key)
 
 
-def _row(model: type[Model], pk: int | str) -> dict[str, Any] | None:
+def _row(model: type[Model], lookup: str, pk: int | str) -> dict[str, Any] | None:
     with dangerously_unscoped():
-        return model._default_manager.filter(pk=pk).values().first()
+        return model._default_manager.filter(**{lookup: pk}).values().first()
 
 
 def _listed_ids(data: Any) -> set[str]:
@@ -205,6 +207,8 @@ def _listed_ids(data: Any) -> set[str]:
 def check_module_off(client: Client, declaration: Declaration, a: Tenant, b: Tenant) -> None:
     """With the route's module switched off in A only, A answers 404 and B still answers."""
     assert declaration.module is not None
+    for tenant in (a, b):
+        region_modules_set(region=tenant.region, actor=None, enable=[declaration.module])
     planter = declaration.plant
     mine = plant(a.region, planter, "a") if planter else None
     theirs = plant(b.region, planter, "b") if planter else None
