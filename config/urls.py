@@ -16,6 +16,7 @@ urlpatterns = [
     # pages free of per-visitor tokens (and so cacheable).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("open311/v2/", include("lumbung.complaints.open311.urls")),
     path("", include("lumbung.core.urls")),
     path("", include("lumbung.portal.urls")),
 ]
