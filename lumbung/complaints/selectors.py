@@ -153,12 +153,24 @@ def report_timeline(complaint: Complaint, *, public_only: bool) -> QuerySet[Comp
     return updates.select_related("unit", "actor").prefetch_related("photos")
 
 
-def report_photos(complaint: Complaint) -> QuerySet[ComplaintPhoto]:
-    return ComplaintPhoto.objects.filter(region=complaint.region, complaint=complaint)
+def report_photos(complaint: Complaint, *, public_only: bool = True) -> QuerySet[ComplaintPhoto]:
+    """The report's photos; a photo attached to an internal note is as internal as the note."""
+    photos = ComplaintPhoto.objects.filter(region=complaint.region, complaint=complaint)
+    if public_only:
+        photos = photos.filter(Q(update__isnull=True) | Q(update__is_public=True))
+    return photos
+
+
+def photo_is_internal(photo: ComplaintPhoto) -> bool:
+    return photo.update is not None and not photo.update.is_public
 
 
 def photo_get(region: Region, pk: int) -> ComplaintPhoto:
-    found = ComplaintPhoto.objects.filter(region=region, pk=pk).select_related("complaint").first()
+    found = (
+        ComplaintPhoto.objects.filter(region=region, pk=pk)
+        .select_related("complaint", "update")
+        .first()
+    )
     if found is None:
         raise NotFound()
     return found

@@ -8,12 +8,17 @@ import io
 import json
 
 import pytest
+from django.urls import reverse
 
+from conftest import login
+from lumbung.core.models.people import Role
 from lumbung.core.services.regions import region_add
 from lumbung.core.tenancy import region_scope
 from lumbung.core.tests.factories import RegionWorld
 
-from .factories import file_report
+from ..models import ComplaintPhoto
+from ..services import report_answer
+from .factories import file_report, png
 from .test_views_public import _resolve, url
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +83,33 @@ def test_a_province_sees_its_kabupaten_and_kota_side_by_side(client, cworld_a, c
     assert data["received"] == 0  # the province's own reports
     assert client.get(url("index", province)).status_code == 200
     assert client.get(url("file", province)).status_code == 200
+
+
+def test_a_photo_of_an_internal_note_is_for_staff_only(client, cworld_a):
+    # given a public report whose officer attached a photo to an internal note
+    region, officer = cworld_a.region, cworld_a.users[Role.OFFICER]
+    filed = file_report(region)
+    with region_scope(region):
+        note = report_answer(
+            region=region,
+            actor=officer,
+            complaint=filed.complaint,
+            body="Foto lokasi untuk tim",
+            public=False,
+            photos=[png()],
+        )
+        photo = ComplaintPhoto.objects.get(update=note)
+    photo_url = reverse(
+        "core:complaints:photo", kwargs={"region_slug": region.slug, "pk": photo.pk}
+    )
+    # then the public and the reporter's key get a 404, and the tracking page does not show it
+    assert client.get(photo_url).status_code == 404
+    track = reverse(
+        "core:complaints:track",
+        kwargs={"region_slug": region.slug, "ticket": filed.complaint.ticket},
+    )
+    page = client.get(track, {"key": filed.secret})
+    assert photo_url not in page.content.decode()
+    assert client.get(photo_url).status_code == 404
+    # while staff see it
+    assert login(type(client)(), officer).get(photo_url).status_code == 200

@@ -22,7 +22,7 @@ from lumbung.core.views.helpers import current_region
 from ..errors import ComplaintError
 from ..forms import CONFIRM, ReplyForm
 from ..models import Complaint, PhotoKind, UpdateKind
-from ..selectors import photo_get, report_photos, report_timeline
+from ..selectors import photo_get, photo_is_internal, report_photos, report_timeline
 from ..services import report_confirm, report_dispute, report_support
 from ..workflow import IN_PROGRESS, REPORT_FLOW, RESOLVED, SUBMITTED
 from .public_common import (
@@ -176,6 +176,8 @@ def photo(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
     complaint = found.complaint
     if not may_view(request, region, complaint):
         raise Http404
+    if photo_is_internal(found) and not is_staff_viewer(request, region):
+        raise Http404  # a photo of an internal note is for staff only
     response = FileResponse(found.image.open("rb"), content_type=found.content_type)
     if publicly_visible(complaint):
         patch_cache_control(response, public=True, max_age=300)
