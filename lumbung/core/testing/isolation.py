@@ -77,9 +77,11 @@ class Declaration:
     count_key: str = "count"
     body: BodyMaker | None = None
     model: type[Model] | None = None  # WRITE: whose row must stay unchanged
+    lookup: str = "pk"  # WRITE: the field of `model` that object_param names ("ticket")
     reason: str = ""
     module: str | None = None  # the module key this route or page belongs to, if any
     multipart: bool = False  # send `body` as a multipart form (file uploads), not JSON
+    query: BodyMaker | None = None  # GET: the query parameters the route needs
 
     @property
     def method(self) -> str:
