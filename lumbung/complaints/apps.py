@@ -31,6 +31,7 @@ class ComplaintsConfig(ModuleConfig):
     api_router = "lumbung.complaints.api.router"
     workflows = ("lumbung.complaints.workflow.REPORT_FLOW",)
     periodic_tasks = ("lumbung.complaints.tasks.auto_close_all",)
+    demo = "lumbung.complaints.demo.demo_load_region"
     settings_fields = (
         SettingField("ticket_prefix", _("Ticket prefix"), str, "LAKSA"),
         SettingField(

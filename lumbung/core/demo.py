@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import Region, Unit, User
 from .models.people import Role
@@ -116,7 +117,20 @@ def demo_load() -> list[Region]:
     for email, name in CITIZENS:
         with transaction.atomic():
             demo_user(email, name)
+    for region in regions:
+        _module_demos(region)
     return regions
+
+
+def _module_demos(region: Region) -> None:
+    """Each module the region has on adds its own demo data (reports, applications...)
+    through its hook, now that the region's units, staff and the citizens exist."""
+    with region_scope(region):
+        enabled = region_modules_enabled(region)
+        for key in enabled:
+            config = registry.get(key)
+            if config is not None and config.demo:
+                import_string(config.demo)(region)
 
 
 def _region(spec: DemoRegion) -> Region:

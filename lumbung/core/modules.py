@@ -79,6 +79,9 @@ class ModuleConfig(AppConfig):
     settings_fields: ClassVar[tuple[SettingField, ...]] = ()
     public_datasets: ClassVar[tuple[PublicDataset, ...]] = ()
     periodic_tasks: ClassVar[tuple[str, ...]] = ()  # dotted paths of django-tasks tasks
+    # Dotted path of `fn(region) -> None` that `lumbung demo` calls for each demo region with
+    # the module on, once its units, staff and citizens exist. It must be idempotent.
+    demo: ClassVar[str | None] = None
     always_on: ClassVar[bool] = False
     order: ClassVar[int] = 100
     # Django picks the one AppConfig in apps.py marked default; the base class is imported
