@@ -29,6 +29,8 @@ from schemathesis.checks import (
 
 from lumbung.api.api import api
 from lumbung.api.errors import PROBLEM_CONTENT_TYPE
+from lumbung.complaints.services import client_issue, template_save
+from lumbung.complaints.tests.factories import enable_complaints, file_report
 from lumbung.core.models import ApiToken, Membership
 from lumbung.core.models.people import Role
 from lumbung.core.services.calendar import region_holiday_set
@@ -143,9 +145,9 @@ def _in_process(settings: Any) -> Iterator[None]:
 
 @pytest.fixture
 def caller(_in_process: None) -> Iterator[Caller]:
-    """Kota Bandung with the sample module on, one object behind each id in the API's paths,
-    and its region admin calling with a bearer token."""
-    world = make_world("32.73", modules=["sample"])
+    """Kota Bandung with the sample and complaints modules on, one object behind each id in
+    the API's paths, and its region admin calling with a bearer token."""
+    world = enable_complaints(make_world("32.73", modules=["sample"]))
     region, admin = world.region, world.users[Role.REGION_ADMIN]
     with transaction.atomic():
         spare, _secret = token_issue(user=admin, name="spare")
@@ -157,7 +159,14 @@ def caller(_in_process: None) -> Iterator[Caller]:
             region=region, actor=None, date=dt.date(2026, 9, 25), name="Hari Jadi Kota Bandung"
         )
         member = Membership.objects.get(region=region, user=world.users[Role.OFFICER])
+        report = file_report(region, description="Lampu jalan mati di depan pasar").complaint
+        template = template_save(region=region, actor=admin, data={"title": "Terima", "body": "Ok"})
+        client_row, _key = client_issue(region=region, actor=admin, name="Aplikasi warga")
     REAL_PATH_VALUES.update(
+        ticket=report.ticket,
+        code="jalan-rusak",
+        template_id=template.pk,
+        client_id=client_row.pk,
         region_slug=region.slug,
         token_id=spare.pk,
         case_id=case.pk,
