@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import pydantic
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import ValidationError
@@ -182,7 +183,16 @@ def report_out(
         "rating": complaint.rating,
         "duplicate_of": complaint.duplicate_of.ticket if complaint.duplicate_of else None,
         "photos": [  # a photo of an internal note is as internal as the note
-            {"id": p.pk, "kind": p.kind, "update_id": p.update_id, "created_at": p.created_at}
+            {
+                "id": p.pk,
+                "kind": p.kind,
+                "update_id": p.update_id,
+                "created_at": p.created_at,
+                "url": reverse(
+                    "core:complaints:photo",
+                    kwargs={"region_slug": complaint.region.slug, "pk": p.pk},
+                ),
+            }
             for p in report_photos(complaint, public_only=False)
             if p.update_id is None or p.update_id in shown
         ],

@@ -132,6 +132,7 @@ class PhotoOut(Schema):
     kind: str
     update_id: int | None
     created_at: dt.datetime
+    url: str = Field(description="Where the image is served (who may see it is checked there)")
 
 
 class StaffPartOut(Schema):

@@ -105,6 +105,10 @@ def test_a_form_carries_up_to_five_photos(client, cworld_a):
     assert filed.status_code == 201, filed.content
     with region_scope(cworld_a.region):
         assert ComplaintPhoto.objects.filter(complaint__ticket=filed.json()["ticket"]).count() == 2
+    shown = client.get(f"{base(cworld_a)}/reports/{filed.json()['ticket']}").json()
+    image = client.get(shown["photos"][0]["url"])
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
     too_many = client.post(
         f"{base(cworld_a)}/reports", {**form, "photos": [png() for _ in range(6)]}
     )
