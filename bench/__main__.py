@@ -46,6 +46,12 @@ def parse_args() -> argparse.Namespace:
     add("--extra-regions", type=int, default=20, help="regions added for the N+1 check (20)")
     add("--pgbench-seconds", type=int, default=10, help="pgbench run, 0 to skip (10)")
     add("--python-load", action="store_true", help="use the Python generator even with wrk")
+    add(
+        "--complaints-reports",
+        type=int,
+        default=1_000_000,
+        help="reports for the complaints bench (python -m bench.complaints), 0 to skip",
+    )
     return parser.parse_args()
 
 
@@ -87,7 +93,18 @@ def main() -> int:
     print(summary(results))
     print(f"\nWritten to {(OUT_DIR / 'results.json').relative_to(BASE_DIR)}")
     failed = results["baseline"]["errors"] + sum(row["errors"] for row in results["targets"])
+    if args.complaints_reports > 0:
+        failed += run_complaints(args)
     return 1 if failed else 0
+
+
+def run_complaints(args: argparse.Namespace) -> int:
+    """The complaints bench in its own process: it has its own database and settings."""
+    step("Complaints bench (python -m bench.complaints)")
+    argv = [sys.executable, "-m", "bench.complaints", "--reports", str(args.complaints_reports)]
+    argv += ["--workers", str(args.workers), "--threads", str(args.threads)]
+    argv += ["--python-load"] if args.python_load else []
+    return 1 if subprocess.run(argv, cwd=BASE_DIR, check=False).returncode == 1 else 0
 
 
 def step(message: str) -> None:
