@@ -33,3 +33,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
 # A test-only module that exercises the registry, the region wall and the workflow engine.
 INSTALLED_APPS = [*INSTALLED_APPS, "lumbung.core.tests.sample"]  # noqa: F405
 LUMBUNG_RATELIMIT_REDIS_URL = ""  # the database counters; the Redis path has its own test
+LUMBUNG_DEMO_COMPLAINTS = 10  # reports per demo region: the demo tests check shape, not volume

@@ -112,7 +112,10 @@ def report_public_page(
     region: Region, filters: PublicFilters, *, after: Cursor | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[Complaint], Cursor | None]:
     """A page of public reports, newest first, and the cursor of the next page (if any)."""
-    reports = _public(region, filters).select_related("category").order_by("-created_at", "-id")
+    # No join to the categories: under row-level security it misleads PostgreSQL's planner
+    # into sorting every public report instead of reading the index in order (measured:
+    # 226 ms against 0.2 ms at 200,000 reports). The region's few categories come apart.
+    reports = _public(region, filters).order_by("-created_at", "-id")
     if after is not None:
         reports = reports.filter(
             Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, pk__lt=after.pk)
@@ -120,7 +123,14 @@ def report_public_page(
     rows = list(reports[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
+    categories = _categories_by_id(region)
+    for row in rows:
+        row.category = categories[row.category_id]
     return rows, (Cursor(rows[-1].created_at, rows[-1].pk) if more and rows else None)
+
+
+def _categories_by_id(region: Region) -> dict[int, Category]:
+    return {c.pk: c for c in Category.objects.filter(region=region)}
 
 
 def report_public_points(region: Region, filters: PublicFilters) -> list[dict[str, Any]]:
@@ -129,18 +139,17 @@ def report_public_points(region: Region, filters: PublicFilters) -> list[dict[st
         _public(region, filters)
         .filter(latitude__isnull=False)
         .order_by("-created_at", "-id")
-        .values(
-            "ticket", "latitude", "longitude", "state", "category__name_id", "category__name_en"
-        )
+        .values("ticket", "latitude", "longitude", "state", "category_id")
     )[:MAP_POINTS]
+    categories = _categories_by_id(region)
     return [
         {
             "ticket": r["ticket"],
             "lat": float(r["latitude"] or 0),
             "lng": float(r["longitude"] or 0),
             "state": r["state"],
-            "category_id": r["category__name_id"],
-            "category_en": r["category__name_en"],
+            "category_id": categories[r["category_id"]].name_id,
+            "category_en": categories[r["category_id"]].name_en,
         }
         for r in rows
     ]
@@ -360,13 +369,80 @@ def report_stats(
     region: Region, *, since: dt.date | None = None, until: dt.date | None = None
 ) -> Stats:
     """The region's figures over every report (public or not; counts carry no personal
-    data), filed between `since` and `until`."""
+    data), filed between `since` and `until`: one pass over the region's rows."""
     reports = _window(region, since, until)
-    return _stats(reports, reports.aggregate(**_COUNTS), region.title, region.slug)
+    row = reports.aggregate(**_aggregates())
+    medians = _medians_of(row) if _in_database() else _python_medians(reports, None)[None]
+    return _stats(row, medians, region.title, region.slug)
 
 
-def _stats(reports: QuerySet[Complaint], row: dict[str, Any], label: str, key: str) -> Stats:
-    first, resolution = _medians(reports)
+def report_stats_by_unit(
+    region: Region, *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[Stats]:
+    """The same figures per responsible unit (reports not routed yet form their own row),
+    in one grouped pass."""
+    reports = _window(region, since, until)
+    rows = list(
+        reports.values("unit_id", "unit__name", "unit__short_name")
+        .annotate(**_aggregates())
+        .order_by("unit__name")
+    )
+    python = None if _in_database() else _python_medians(reports, "unit_id")
+    found: list[Stats] = []
+    for row in rows:
+        medians = _medians_of(row) if python is None else python.get(row["unit_id"], (None, None))
+        label = row["unit__short_name"] or row["unit__name"] or ""
+        found.append(_stats(row, medians, label, str(row["unit_id"] or "")))
+    return found
+
+
+Medians = tuple[float | None, float | None]
+
+
+def _in_database() -> bool:
+    """PostgreSQL computes medians in the same pass (PERCENTILE_CONT); SQLite has none."""
+    return connection.vendor == "postgresql"
+
+
+def _aggregates() -> dict[str, Any]:
+    found: dict[str, Any] = dict(_COUNTS)
+    if _in_database():
+        found.update(
+            first_median=_Median("first_response_seconds"),
+            resolution_median=_Median("resolution_seconds"),
+        )
+    return found
+
+
+def _medians_of(row: dict[str, Any]) -> Medians:
+    return _hours(row["first_median"]), _hours(row["resolution_median"])
+
+
+def _python_medians(reports: QuerySet[Complaint], group: str | None) -> dict[Any, Medians]:
+    buckets: dict[Any, tuple[list[int], list[int]]] = {}
+    fields = ("first_response_seconds", "resolution_seconds")
+    rows = reports.values_list(group, *fields) if group else reports.values_list(*fields)
+    for values in rows:
+        key, first, resolution = values if group else (None, *values)
+        firsts, resolutions = buckets.setdefault(key, ([], []))
+        if first is not None:
+            firsts.append(first)
+        if resolution is not None:
+            resolutions.append(resolution)
+    found = {key: (_hours(_median(a)), _hours(_median(b))) for key, (a, b) in buckets.items()}
+    found.setdefault(None, (None, None))
+    return found
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _hours(seconds: float | None) -> float | None:
+    return round(seconds / 3600, 1) if seconds is not None else None
+
+
+def _stats(row: dict[str, Any], medians: Medians, label: str, key: str) -> Stats:
     satisfaction = row.get("satisfaction")
     return Stats(
         received=row["received"],
@@ -376,48 +452,11 @@ def _stats(reports: QuerySet[Complaint], row: dict[str, Any], label: str, key: s
         resolved_on_time=row["resolved_on_time"],
         ratings=row["ratings"],
         satisfaction=round(float(satisfaction), 2) if satisfaction is not None else None,
-        median_first_response_hours=first,
-        median_resolution_hours=resolution,
+        median_first_response_hours=medians[0],
+        median_resolution_hours=medians[1],
         label=label,
         key=key,
     )
-
-
-def _medians(reports: QuerySet[Complaint]) -> tuple[float | None, float | None]:
-    if connection.vendor == "postgresql":
-        row = reports.aggregate(
-            first=_Median("first_response_seconds"), resolution=_Median("resolution_seconds")
-        )
-        values: tuple[Any, ...] = (row["first"], row["resolution"])
-    else:
-        values = tuple(
-            _python_median(reports.exclude(**{f"{f}__isnull": True}).values_list(f, flat=True))
-            for f in ("first_response_seconds", "resolution_seconds")
-        )
-    return tuple(round(v / 3600, 1) if v is not None else None for v in values)  # type: ignore[return-value]
-
-
-def _python_median(values: Any) -> float | None:
-    found = list(values)
-    return float(statistics.median(found)) if found else None
-
-
-def report_stats_by_unit(
-    region: Region, *, since: dt.date | None = None, until: dt.date | None = None
-) -> list[Stats]:
-    """The same figures per responsible unit (reports not routed yet form their own row)."""
-    reports = _window(region, since, until)
-    rows = reports.values("unit_id", "unit__name", "unit__short_name").annotate(**_COUNTS)
-    found: list[Stats] = []
-    for row in rows.order_by("unit__name"):
-        own = (
-            reports.filter(unit_id=row["unit_id"])
-            if row["unit_id"]
-            else reports.filter(unit__isnull=True)
-        )
-        label = row["unit__short_name"] or row["unit__name"] or ""
-        found.append(_stats(own, row, label, str(row["unit_id"] or "")))
-    return found
 
 
 def report_stats_by_month(

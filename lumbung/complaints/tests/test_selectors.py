@@ -143,3 +143,23 @@ def test_overdue_reports_escalate_to_the_unit_head_then_the_region_admin(cworld_
         )
     assert {head.pk, admin.pk} <= told
     assert reload(complaint).escalation_level == 2
+
+
+def test_medians_per_region_and_per_unit_agree_on_every_database(cworld_a):
+    # given three reports of one unit and one of another, with known response times
+    region = cworld_a.region
+    ours = [file_report(region).complaint for _ in range(3)]
+    theirs = file_report(region, category="bansos", description="Bantuan belum diterima").complaint
+    with region_scope(region):
+        for complaint, hours in zip(ours, (1, 2, 10), strict=True):
+            Complaint.objects.filter(pk=complaint.pk).update(
+                first_response_seconds=hours * 3600, resolution_seconds=hours * 7200
+            )
+        Complaint.objects.filter(pk=theirs.pk).update(first_response_seconds=4 * 3600)
+        region_row = report_stats(region)
+        units = {s.key: s for s in report_stats_by_unit(region)}
+    # then the medians are the middle values, in hours
+    assert region_row.median_first_response_hours == 3.0  # of 1, 2, 4, 10
+    assert region_row.median_resolution_hours == 4.0  # of 2, 4, 20
+    unit = units[str(cworld_a.unit.pk)]
+    assert (unit.median_first_response_hours, unit.median_resolution_hours) == (2.0, 4.0)
