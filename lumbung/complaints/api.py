@@ -62,12 +62,10 @@ from .selectors import (
     QueueFilters,
     report_get,
     report_public_page,
-    report_stats,
-    report_stats_by_month,
-    report_stats_by_unit,
     reports_nearby,
     staff_queue,
 )
+from .selectors_stats import report_stats, report_stats_by_month, report_stats_by_unit
 
 router = Router(tags=["complaints"], auth=AUTH)
 PUBLIC: dict[str, Any] = {"auth": OPTIONAL_AUTH, "openapi_extra": OPTIONAL_SECURITY}

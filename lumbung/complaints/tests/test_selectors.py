@@ -21,12 +21,10 @@ from ..models import Complaint
 from ..selectors import (
     Cursor,
     PublicFilters,
-    province_stats,
     report_public_page,
-    report_stats,
-    report_stats_by_unit,
     reports_nearby,
 )
+from ..selectors_stats import province_stats, report_stats, report_stats_by_unit
 from ..services import report_confirm, report_transition
 from .factories import NEAR_BANDUNG, file_report, reload
 

@@ -29,7 +29,7 @@ from ..selectors import (
     reports_nearby,
     reports_of,
 )
-from ..services import ReportInput, report_file, tracking_url
+from ..services import ReportInput, report_file
 from ..workflow import REPORT_FLOW
 from . import public_stats, public_track
 from .public_common import map_settings, remember_key, signed_in
@@ -136,7 +136,10 @@ def filed(request: HttpRequest, region_slug: str) -> HttpResponse:
     complaint = report_get(region, just["ticket"])
     context = {
         "complaint": complaint,
-        "secret_link": tracking_url(complaint, just["secret"]),
+        # The address the citizen is using now (the emailed link uses LUMBUNG_BASE_URL).
+        "secret_link": request.build_absolute_uri(
+            f"{_track_url(region.slug, complaint.ticket)}?key={just['secret']}"
+        ),
         "track_url": _track_url(region.slug, complaint.ticket),
     }
     response = render(request, "complaints/public/filed.html", context)

@@ -19,7 +19,7 @@ from lumbung.core.models import Region
 from lumbung.core.views.helpers import current_region
 
 from ..forms import PeriodForm
-from ..selectors import (
+from ..selectors_stats import (
     Stats,
     province_stats,
     report_stats,
