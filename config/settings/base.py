@@ -200,12 +200,19 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Lumbung <noreply@lumbung.local>")
 
+# Map background tiles: none unless a tile server is named (maps still take pins without
+# them), e.g. LUMBUNG_MAP_TILES=https://tile.openstreetmap.org/{z}/{x}/{y}.png; its origin
+# is then allowed as an image source.
+LUMBUNG_MAP_TILES = os.environ.get("LUMBUNG_MAP_TILES", "")
+LUMBUNG_MAP_ATTRIBUTION = os.environ.get("LUMBUNG_MAP_ATTRIBUTION", "")
+_TILE_ORIGIN = "/".join(LUMBUNG_MAP_TILES.split("/")[:3]) if LUMBUNG_MAP_TILES else ""
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
