@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -24,4 +26,7 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only the public files (region logos); complaint photos go through their own view.
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}regions/", document_root=Path(settings.MEDIA_ROOT) / "regions"
+    )
