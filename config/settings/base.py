@@ -183,6 +183,10 @@ LUMBUNG_PUBLIC_CACHE_PATHS = [
     r"^/api/v1/regions$",
     r"^/api/v1/regions/[a-z0-9-]+$",
     r"^/api/v1/reference/regions$",
+    # The complaints module's public list, map and figures (pages and API).
+    r"^/[a-z0-9-]+/complaints/$",
+    r"^/[a-z0-9-]+/complaints/stats(/|\.csv|\.json)$",
+    r"^/api/v1/regions/[a-z0-9-]+/complaints/(reports|categories|stats)$",
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
