@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 import time
 from typing import Any
 
-from .load import HOST, LoadResult, _percentile
+from .load import HOST, LoadResult, closed_loop
 
 CATEGORIES = ("jalan-rusak", "lampu-jalan", "sampah", "drainase", "ketertiban")
 
@@ -55,21 +54,4 @@ def run(port: int, data: dict[str, Any], *, seconds: int, clients: int) -> LoadR
             latencies[i].append(time.perf_counter() - start)
         conn.close()
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    flat = sorted(x for per in latencies for x in per)
-    return LoadResult(
-        requests=len(flat),
-        seconds=elapsed,
-        rps=len(flat) / elapsed,
-        p50_ms=_percentile(flat, 50) * 1000,
-        p95_ms=_percentile(flat, 95) * 1000,
-        p99_ms=_percentile(flat, 99) * 1000,
-        mean_ms=(sum(flat) / len(flat) * 1000) if flat else 0.0,
-        errors=sum(errors),
-    )
+    return closed_loop(worker, clients, latencies, errors)

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -156,8 +157,15 @@ def python_run(
             latencies[i].append(time.perf_counter() - start)
         conn.close()
 
+    return closed_loop(worker, connections, latencies, errors)
+
+
+def closed_loop(
+    worker: Callable[[int], None], count: int, latencies: list[list[float]], errors: list[int]
+) -> LoadResult:
+    """Run `count` workers (each fills latencies[i] and errors[i]) and sum them up."""
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
     for t in threads:
         t.start()
     for t in threads:
