@@ -246,6 +246,10 @@ LUMBUNG_COMPLAINT_FILING_LIMITS = {
     "address": os.environ.get("LUMBUNG_COMPLAINT_FILING_ADDRESS", "10/h"),
     "contact": os.environ.get("LUMBUNG_COMPLAINT_FILING_CONTACT", "5/h"),
 }
+# How long the worker's count of a region's all-time complaint figures is served: longer
+# than the worker's interval (`lumbung worker --every`, 900 s), so a page never counts live
+# while the worker runs.
+LUMBUNG_COMPLAINT_FIGURES_SECONDS = int(os.environ.get("LUMBUNG_COMPLAINT_FIGURES_SECONDS", "1800"))
 # Where this instance is reached, for links in emails (tracking pages).
 LUMBUNG_BASE_URL = os.environ.get("LUMBUNG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 LUMBUNG_DEMO_ALLOWED = env_bool("LUMBUNG_DEMO", False)

@@ -65,7 +65,7 @@ from .selectors import (
     reports_nearby,
     staff_queue,
 )
-from .selectors_stats import report_stats, report_stats_by_month, report_stats_by_unit
+from .selectors_stats import figures
 
 router = Router(tags=["complaints"], auth=AUTH)
 PUBLIC: dict[str, Any] = {"auth": OPTIONAL_AUTH, "openapi_extra": OPTIONAL_SECURITY}
@@ -217,11 +217,12 @@ def nearby(
 )
 def stats(request: HttpRequest, region_slug: Path[str], period: Query[Period]) -> dict[str, Any]:
     """Counts over every report filed in the period, public or not; no personal data."""
-    region, window = region_of(request), period.dict()
+    counted = figures(region_of(request), **period.dict())
     return {
-        **report_stats(region, **window).as_dict(),
-        "by_unit": [s.as_dict() for s in report_stats_by_unit(region, **window)],
-        "by_month": report_stats_by_month(region, **window),
+        **counted.region.as_dict(),
+        "by_unit": [s.as_dict() for s in counted.units],
+        "by_month": counted.months,
+        "as_of": counted.as_of,
     }
 
 

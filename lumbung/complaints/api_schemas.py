@@ -235,6 +235,9 @@ class MonthOut(Schema):
 class StatsOut(StatsRowOut):
     by_unit: list[StatsRowOut]
     by_month: list[MonthOut]
+    as_of: dt.datetime = Field(
+        description="When these were counted (all-time figures are kept fresh by the worker)"
+    )
 
 
 # Query parameters ------------------------------------------------------------------------

@@ -30,7 +30,10 @@ class ComplaintsConfig(ModuleConfig):
     urls = "lumbung.complaints.urls"
     api_router = "lumbung.complaints.api.router"
     workflows = ("lumbung.complaints.workflow.REPORT_FLOW",)
-    periodic_tasks = ("lumbung.complaints.tasks.auto_close_all",)
+    periodic_tasks = (
+        "lumbung.complaints.tasks.auto_close_all",
+        "lumbung.complaints.tasks.figures_refresh_all",
+    )
     demo = "lumbung.complaints.demo.demo_load_region"
     settings_fields = (
         SettingField("ticket_prefix", _("Ticket prefix"), str, "LAKSA"),

@@ -9,9 +9,11 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, FloatField, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from lumbung.core import rls
 from lumbung.core.models import Region
@@ -209,5 +211,47 @@ def province_stats(
         # Module switches are region rows too: read them behind the child's own wall.
         with region_scope(child), rls.switched(child):
             if "complaints" in region_modules_enabled(child):
-                found.append(report_stats(child, since=since, until=until))
+                found.append(figures(child, since=since, until=until).region)
     return found
+
+
+# --- The figures pages' snapshot -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything a figures page shows, and when it was counted."""
+
+    region: Stats
+    units: list[Stats]
+    months: list[dict[str, Any]]
+    as_of: dt.datetime
+
+
+def figures_key(region: Region) -> str:
+    return f"complaints:figures:{region.pk}"
+
+
+def figures_compute(
+    region: Region, *, since: dt.date | None = None, until: dt.date | None = None
+) -> Figures:
+    """Count now: three passes over the region's reports in the period."""
+    return Figures(
+        region=report_stats(region, since=since, until=until),
+        units=report_stats_by_unit(region, since=since, until=until),
+        months=report_stats_by_month(region, since=since, until=until),
+        as_of=timezone.now(),
+    )
+
+
+def figures(
+    region: Region, *, since: dt.date | None = None, until: dt.date | None = None
+) -> Figures:
+    """The all-time figures from the snapshot the worker keeps (a region of 200,000 reports
+    takes a second to count, too long for every visit), or counted now when there is none
+    yet or a period was chosen."""
+    if since is None and until is None:
+        snapshot = cache.get(figures_key(region))
+        if isinstance(snapshot, Figures):
+            return snapshot
+    return figures_compute(region, since=since, until=until)

@@ -24,8 +24,9 @@ from ..selectors import (
     report_public_page,
     reports_nearby,
 )
-from ..selectors_stats import province_stats, report_stats, report_stats_by_unit
+from ..selectors_stats import figures, province_stats, report_stats, report_stats_by_unit
 from ..services import report_confirm, report_transition
+from ..tasks import figures_refresh_all
 from .factories import NEAR_BANDUNG, file_report, reload
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,19 @@ def test_medians_per_region_and_per_unit_agree_on_every_database(cworld_a):
     assert region_row.median_resolution_hours == 4.0  # of 2, 4, 20
     unit = units[str(cworld_a.unit.pk)]
     assert (unit.median_first_response_hours, unit.median_resolution_hours) == (2.0, 4.0)
+
+
+def test_all_time_figures_come_from_the_workers_count_and_a_period_is_counted_now(cworld_a):
+    # given one report, and the worker's count of the region's figures
+    region = cworld_a.region
+    file_report(region)
+    with region_scope(region):
+        assert figures_refresh_all.call() == 1
+        # when another report comes in
+        file_report(region, category="sampah", description="Sampah menumpuk lagi")
+        kept, now = figures(region), figures(region, since=dt.date(2000, 1, 1))
+    # then the all-time page shows the count as of the worker's run (and says when),
+    # while a chosen period is counted at once
+    assert kept.region.received == 1
+    assert kept.as_of <= now.as_of
+    assert now.region.received == 2

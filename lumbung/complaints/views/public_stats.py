@@ -5,6 +5,7 @@ Counts only: nothing here names a reporter or shows a report's text."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -19,29 +20,26 @@ from lumbung.core.models import Region
 from lumbung.core.views.helpers import current_region
 
 from ..forms import PeriodForm
-from ..selectors_stats import (
-    Stats,
-    province_stats,
-    report_stats,
-    report_stats_by_month,
-    report_stats_by_unit,
-)
+from ..selectors_stats import Stats, figures, province_stats
 from .public_common import NONE_SHOWN, hours_text
 
 
 @dataclass
-class Figures:
+class Page:
     region: Stats
     units: list[Stats]
     months: list[dict[str, Any]]
+    as_of: dt.datetime
     children: list[Stats]  # a province's kabupaten/kota running the module
 
 
-def _figures(region: Region, period: dict[str, Any]) -> Figures:
-    return Figures(
-        region=report_stats(region, **period),
-        units=report_stats_by_unit(region, **period),
-        months=report_stats_by_month(region, **period),
+def _figures(region: Region, period: dict[str, Any]) -> Page:
+    counted = figures(region, **period)
+    return Page(
+        region=counted.region,
+        units=counted.units,
+        months=counted.months,
+        as_of=counted.as_of,
         children=province_stats(region, **period) if region.is_province else [],
     )
 
@@ -86,18 +84,20 @@ def stats(request: HttpRequest, region_slug: str) -> HttpResponse:
         "months": figures.months,
         "children": [_row(s) for s in figures.children],
         "chart": _chart(figures.months),
+        "as_of": figures.as_of,
         "query": f"?{query}" if query else "",
     }
     return render(request, "complaints/public/stats.html", context)
 
 
-def _json(figures: Figures, period: dict[str, Any]) -> dict[str, Any]:
+def _json(figures: Page, period: dict[str, Any]) -> dict[str, Any]:
     found = figures.region.as_dict()
     found.update(
         since=period["since"].isoformat() if period["since"] else None,
         until=period["until"].isoformat() if period["until"] else None,
         units=[s.as_dict() for s in figures.units],
         months=figures.months,
+        as_of=figures.as_of.isoformat(),
     )
     if figures.children:
         found["kabupaten_kota"] = [s.as_dict() for s in figures.children]
