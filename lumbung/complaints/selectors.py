@@ -111,7 +111,9 @@ def report_public_page(
     # 226 ms against 0.2 ms at 200,000 reports). The region's few categories come apart.
     reports = _public(region, filters).order_by("-created_at", "-id")
     if after is not None:
-        reports = reports.filter(
+        # The plain bound lets the index start at the cursor; the OR alone would make
+        # PostgreSQL read every newer entry first (a cost growing with the depth).
+        reports = reports.filter(created_at__lte=after.created_at).filter(
             Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, pk__lt=after.pk)
         )
     rows = list(reports[: size + 1])
