@@ -44,12 +44,15 @@ def _track_url(region_slug: str, ticket: str) -> str:
 def _map_points(
     region_slug: str, rows: list[dict[str, Any]], english: bool
 ) -> list[dict[str, Any]]:
+    # One reverse() for all the pins: 500 of them took a third of the page's time.
+    marker = "TICKET"
+    pattern = _track_url(region_slug, marker)
     return [
         {
             "lat": r["lat"],
             "lng": r["lng"],
             "label": f"{r['ticket']} · {r['category_en'] if english else r['category_id']}",
-            "url": _track_url(region_slug, r["ticket"]),
+            "url": pattern.replace(marker, r["ticket"]),
         }
         for r in rows
     ]
