@@ -217,6 +217,14 @@ def test_duplicates_merge_their_supporters(cworld_a):
             region=region, actor=officer, complaint=dup, original_ticket=original.ticket
         )
         original = reload(original)
+        merged = AuditEvent.objects.filter(
+            region=region, object_type="complaints.complaint", object_id=str(dup.pk)
+        )
+        assert set(merged.values_list("action", flat=True)) >= {
+            "complaints.support",
+            "complaints.report.mark_duplicate",
+            "complaints.merge",
+        }
         assert reload(dup).state == "duplicate"
         assert reload(dup).duplicate_of == original
         assert original.supporters_count == 2
@@ -248,9 +256,23 @@ def test_answers_routing_and_assignment(cworld_a):
                 region=region, actor=head, complaint=c, assignee_id=cworld_a.users[Role.CITIZEN].pk
             )
         kinds = list(ComplaintUpdate.objects.filter(complaint=c).values_list("kind", "is_public"))
+        audited = list(
+            AuditEvent.objects.filter(
+                region=region, object_type="complaints.complaint", object_id=str(c.pk)
+            )
+            .order_by("seq")
+            .values_list("action", "actor_id")
+        )
     assert ("answer", True) in kinds
     assert ("note", False) in kinds
     assert ("routing", False) in kinds
+    # every one of them is an audit event, by whoever did it (the refused one is not)
+    assert audited[1:] == [
+        ("complaints.answer", officer.pk),
+        ("complaints.note", officer.pk),
+        ("complaints.route", officer.pk),
+        ("complaints.assign", head.pk),
+    ]
 
 
 def test_resolutions_nobody_answers_close_themselves(cworld_a):
