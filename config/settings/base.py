@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lumbung.api",
     "lumbung.portal",
     "lumbung.complaints",
+    "lumbung.grants",
 ]
 
 MIDDLEWARE = [

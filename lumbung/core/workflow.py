@@ -24,10 +24,20 @@ class State:
     # Deadlines that depend on the case (a complaint's category class, a permit's risk
     # level): the case names its variant through WorkflowCase.sla_variant(state).
     sla_variants: Mapping[str, int] = field(default_factory=dict)
+    # The case waits on the applicant (sent back for correction): the deadline of the state
+    # it came from stops, keeping its working days left, and runs again on RESUME.
+    clock_stopped: bool = False
 
     def sla_targets(self) -> list[str]:
-        """What a region may override: the state itself and each of its variants."""
+        """What a region may override: the state itself and each of its variants (nothing
+        where no deadline can run: a final state, or one where the clock is stopped)."""
+        if self.terminal or self.clock_stopped:
+            return []
         return [self.key, *(f"{self.key}:{v}" for v in self.sla_variants)]
+
+
+# An action's target meaning "back to the state the case was in before its clock stopped".
+RESUME = "@resume"
 
 
 @dataclass(frozen=True)
@@ -65,9 +75,14 @@ class Workflow:
         if self.initial not in self._states:
             raise ValueError(f"{self.key}: unknown initial state {self.initial!r}")
         for action in self.actions:
-            for name in (*action.sources, action.target):
+            targets = () if action.target == RESUME else (action.target,)
+            for name in (*action.sources, *targets):
                 if name not in self._states:
                     raise ValueError(f"{self.key}.{action.key}: unknown state {name!r}")
+            if action.target == RESUME and not all(
+                self._states[s].clock_stopped for s in action.sources
+            ):
+                raise ValueError(f"{self.key}.{action.key}: resumes from a running clock")
 
     def state(self, key: str) -> State:
         return self._states[key]

@@ -1,6 +1,7 @@
 from .audit import AuditChainHead, AuditEvent
 from .calendar import CollectiveLeaveDay, RegionHoliday
 from .notifications import Notification
+from .numbering import NumberSeries
 from .people import ApiToken, Membership, User
 from .regions import ModuleActivation, Region
 from .tenancy import RegionScoped
@@ -15,6 +16,7 @@ __all__ = [
     "Membership",
     "ModuleActivation",
     "Notification",
+    "NumberSeries",
     "Region",
     "RegionHoliday",
     "RegionScoped",

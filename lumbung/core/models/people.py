@@ -60,10 +60,24 @@ class Role(models.TextChoices):
     UNIT_HEAD = "unit_head", _("Unit head")
     REGION_ADMIN = "region_admin", _("Region administrator")
     AUDITOR = "auditor", _("Auditor (Inspektorat)")
+    # Region-wide teams whose decisions a workflow step may need (hibah, permits).
+    CONSIDERATION_TEAM = "consideration", _("Consideration team (Tim Pertimbangan)")
+    BUDGET_TEAM = "budget_team", _("Regional budget team (TAPD)")
+    REGION_HEAD = "region_head", _("Head of region (Kepala Daerah) or delegate")
     PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
 
 
-STAFF_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.REGION_ADMIN, Role.AUDITOR})
+STAFF_ROLES = frozenset(
+    {
+        Role.OFFICER,
+        Role.UNIT_HEAD,
+        Role.REGION_ADMIN,
+        Role.AUDITOR,
+        Role.CONSIDERATION_TEAM,
+        Role.BUDGET_TEAM,
+        Role.REGION_HEAD,
+    }
+)
 
 
 class Membership(RegionScoped):

@@ -19,6 +19,10 @@ class WorkflowCase(RegionScoped):
     due_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=0)
+    # While the clock is stopped (a clock_stopped state): where the case returns on RESUME,
+    # and the working days its deadline had left there (None: that state had no deadline).
+    paused_state = models.CharField(max_length=40, blank=True, default="")
+    paused_days_left = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -13,7 +13,7 @@ from ..calendar import RegionCalendar
 from ..errors import Conflict, DomainError, ErrorCode, NotFound
 from ..models import Region, SlaOverride, Transition, User, WorkflowCase
 from ..permissions import roles_of
-from ..workflow import Action, Workflow, workflows
+from ..workflow import RESUME, Action, Workflow, workflows
 from .audit import audit_record
 
 
@@ -90,15 +90,12 @@ def case_transition(
     _check(step, workflow, fresh, actor, note, attachments, version)
     now = timezone.now()
     from_state = fresh.state
+    target, clock = _clock(region, workflow, step, fresh, now)
     updated = (
         type(case)
         .objects.filter(region=region, pk=case.pk, version=version)
         .update(
-            state=step.target,
-            state_entered_at=now,
-            due_at=due_at_for(region, workflow, step.target, now, fresh.sla_variant(step.target)),
-            escalation_level=0,
-            version=version + 1,
+            state=target, state_entered_at=now, escalation_level=0, version=version + 1, **clock
         )
     )
     if updated != 1:
@@ -109,10 +106,29 @@ def case_transition(
         actor=actor,
         action=f"{workflow.key}.{step.key}",
         obj=case,
-        changes={"state": [from_state, step.target]},
+        changes={"state": [from_state, target]},
         reason=note,
     )
-    return _log(case, workflow, step.key, from_state, step.target, actor, note, attachments, now)
+    return _log(case, workflow, step.key, from_state, target, actor, note, attachments, now)
+
+
+def _clock(
+    region: Region, workflow: Workflow, step: Action, case: WorkflowCase, now: dt.datetime
+) -> tuple[str, dict[str, object]]:
+    """The state the action leads to, and the case's new deadline fields. Entering a
+    clock-stopped state keeps the working days left of the state the case leaves; RESUME
+    returns there with exactly those days (none left: due at the end of today)."""
+    if step.target == RESUME:
+        target, left = case.paused_state, case.paused_days_left
+        due = None if left is None else RegionCalendar(region).add_working_days(now, left)
+        return target, {"due_at": due, "paused_state": "", "paused_days_left": None}
+    if workflow.state(step.target).clock_stopped:
+        left = None
+        if case.due_at is not None:
+            left = RegionCalendar(region).working_days_between(now, case.due_at)
+        return step.target, {"due_at": None, "paused_state": case.state, "paused_days_left": left}
+    due = due_at_for(region, workflow, step.target, now, case.sla_variant(step.target))
+    return step.target, {"due_at": due}
 
 
 def _check(

@@ -21,6 +21,7 @@ from lumbung.core.models import (
     Membership,
     ModuleActivation,
     Notification,
+    NumberSeries,
     Region,
     RegionHoliday,
     SlaOverride,
@@ -31,6 +32,7 @@ from lumbung.core.models.people import Role
 from lumbung.core.services.audit import audit_record
 from lumbung.core.services.calendar import region_holiday_set
 from lumbung.core.services.notifications import notify
+from lumbung.core.services.numbering import number_next
 from lumbung.core.services.people import membership_grant
 from lumbung.core.services.units import unit_create
 from lumbung.core.services.workflow import case_start
@@ -105,6 +107,11 @@ def plant_sla_override(region: Region, tag: str) -> Planted:
     return Planted(row.pk, (tag,))
 
 
+def plant_number_series(region: Region, tag: str) -> Planted:
+    number_next(region, tag[:40], 1999)
+    return Planted(NumberSeries.objects.get(region=region, series=tag[:40]).pk, ())
+
+
 def plant_audit_event(region: Region, tag: str) -> Planted:
     event = audit_record(region=region, actor=None, action="isolation.plant", reason=tag)
     return Planted(event.pk, (tag,))
@@ -117,6 +124,7 @@ isolation.model(Notification, plant_notification)
 isolation.model(Transition, plant_transition)
 isolation.model(SlaOverride, plant_sla_override)
 isolation.model(AuditEvent, plant_audit_event)
+isolation.model(NumberSeries, plant_number_series)
 isolation.model(SampleCase, plant_case)
 isolation.platform_model(
     ModuleActivation,
