@@ -1,0 +1,1 @@
+"""Writes of the grants module, one submodule per area; import from the submodule."""
