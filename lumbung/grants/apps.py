@@ -16,6 +16,7 @@ class GrantsConfig(ModuleConfig):
         "registry to handover, in the open."
     )
     url_prefix = "grants"
+    urls = "lumbung.grants.urls"
     workflows = ("lumbung.grants.workflow.HIBAH_FLOW", "lumbung.grants.workflow.CYCLE_FLOW")
     settings_fields = (
         SettingField("proposal_prefix", _("Proposal number prefix"), str, "HIBAH"),

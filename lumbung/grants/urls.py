@@ -1,0 +1,9 @@
+"""The module's pages under /<region>/grants/: public ones first."""
+
+from django.urls import URLPattern
+
+from .views.public import urlpatterns as public_pages
+
+app_name = "grants"
+
+urlpatterns: list[URLPattern] = [*public_pages]
