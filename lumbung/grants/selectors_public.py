@@ -97,8 +97,8 @@ def register_points(rows: QuerySet[Proposal], limit: int = 500) -> list[dict[str
     pinned = rows.exclude(latitude=None).exclude(longitude=None)
     return [
         {
-            "lat": float(lat),
-            "lng": float(lng),
+            "lat": float(lat or 0),
+            "lng": float(lng or 0),
             "public_id": str(public_id),
             "label": f"{number} · {name}",
         }
