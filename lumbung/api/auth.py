@@ -29,3 +29,23 @@ class Session(SessionAuth):
 
 # Endpoints that need a signed-in caller use `auth=AUTH`.
 AUTH = [BearerToken(), Session()]
+
+
+class _Anonymous:
+    """ninja's marker for "no credentials at all": such a caller is anonymous. Credentials
+    that are sent must be valid (a wrong token is a 401, a session POST needs its CSRF)."""
+
+    def __call__(self, request: HttpRequest) -> object | None:
+        if "authorization" in request.headers or request.user.is_authenticated:
+            return None
+        return self
+
+    def __bool__(self) -> bool:
+        return True
+
+
+# Public endpoints that also serve signed-in callers use `auth=OPTIONAL_AUTH` with
+# `openapi_extra=OPTIONAL_SECURITY` (ninja documents the token and the session; this adds
+# "or no credentials").
+OPTIONAL_AUTH = [_Anonymous(), *AUTH]
+OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}

@@ -17,6 +17,7 @@ class GrantsConfig(ModuleConfig):
     )
     url_prefix = "grants"
     urls = "lumbung.grants.urls"
+    api_router = "lumbung.grants.api.router"
     workflows = ("lumbung.grants.workflow.HIBAH_FLOW", "lumbung.grants.workflow.CYCLE_FLOW")
     settings_fields = (
         SettingField("proposal_prefix", _("Proposal number prefix"), str, "HIBAH"),

@@ -18,3 +18,13 @@ def plant_register_entry(region: Region, tag: str) -> Planted:
 
 isolation.page(f"{NS}:register", Kind.LIST, plant=plant_register_entry)
 isolation.page(f"{NS}:proposal", Kind.DETAIL, plant=plant_register_entry, object_param="public_id")
+
+API = "/api/v1/regions/{region_slug}/grants"
+isolation.route("GET", f"{API}/register", Kind.LIST, plant=plant_register_entry)
+isolation.route(
+    "GET",
+    f"{API}/register/{{public_id}}",
+    Kind.DETAIL,
+    plant=plant_register_entry,
+    object_param="public_id",
+)

@@ -125,3 +125,28 @@ def test_another_regions_proposal_is_not_found(
 
 def test_register_is_not_there_when_the_module_is_off(client: Client, world_a: RegionWorld) -> None:
     assert client.get(url(world_a.region)).status_code == 404
+
+
+def test_register_api_lists_and_details_without_personal_data(
+    client: Client, world_a: RegionWorld, world_b: RegionWorld
+) -> None:
+    enable(world_a.region)
+    enable(world_b.region)
+    mine = planted(world_a.region, "Api", state="tapd", amount_recommended=Decimal("5000000"))
+    theirs = planted(world_b.region, "Lain")
+    base = f"/api/v1/regions/{world_a.region.slug}/grants/register"
+    listed = client.get(base).json()
+    assert listed["count"] == 1
+    item = listed["items"][0]
+    assert item["id"] == str(mine.public_id) and item["number"] == mine.number
+    assert Decimal(item["amounts"]["recommended"]) == Decimal("5000000")
+    assert item["amounts"]["final"] is None
+    assert "bank" not in str(listed).lower() and mine.organisation.npwp not in str(listed)
+    detail = client.get(f"{base}/{mine.public_id}").json()
+    assert detail["purpose"] == mine.purpose and detail["steps"] == []
+    missing = client.get(f"{base}/{theirs.public_id}")
+    assert missing.status_code == 404
+    assert missing["content-type"].startswith("application/problem+json")
+    assert client.get(base, {"state": "tapd", "q": "Api"}).json()["count"] == 1
+    assert client.get(base, {"state": "closed"}).json()["count"] == 0
+    assert client.get(base, {"year": "1"}).status_code == 422
