@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
-from lumbung.core.models import User
+from lumbung.core.errors import DomainError
+from lumbung.core.models import AuditEvent, User
 from lumbung.core.models.people import Role
 from lumbung.core.services.people import membership_grant
 from lumbung.core.services.regions import region_modules_set
@@ -356,3 +358,22 @@ def resubmit(gw: GrantsWorld, proposal: Proposal, **kwargs: Any) -> Proposal:
 def reload(proposal: Proposal) -> Proposal:
     with region_scope(proposal.region):
         return Proposal.objects.get(region=proposal.region, pk=proposal.pk)
+
+
+def events(region: Any, action: str, obj: Any = None) -> list[AuditEvent]:
+    """The region's audit events of `action` (about `obj`, when given), oldest first."""
+    with region_scope(region):
+        found = AuditEvent.objects.filter(region=region, action=action)
+        if obj is not None:
+            found = found.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        return list(found.order_by("seq"))
+
+
+def refusal(region: Any, service: Callable[..., Any], **kwargs: Any) -> DomainError:
+    """Call a service that must refuse; the error it raised (its `code` is asserted)."""
+    with region_scope(region):
+        try:
+            service(region=region, **kwargs)
+        except DomainError as error:
+            return error
+    raise AssertionError(f"{service.__name__} did not refuse")
