@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lumbung.portal",
     "lumbung.complaints",
     "lumbung.grants",
+    "lumbung.permits",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lumbung.core.modules import ModuleConfig, SettingField
+
+
+class PermitsConfig(ModuleConfig):
+    name = "lumbung.permits"
+    label = "permits"
+    verbose_name = _("Online licensing")
+    module_key = "permits"
+    title = _("Online licensing (Hayu)")
+    description = _(
+        "Risk-based business permits: small low-risk businesses register at once, the rest "
+        "go stage by stage to a deadline; every permit carries a verifiable QR code."
+    )
+    url_prefix = "permits"
+    workflows = ("lumbung.permits.workflow.APPLICATION_FLOW",)
+    periodic_tasks = ()  # PERIODIC_TASKS
+    settings_fields = (
+        SettingField(
+            "report_only_capital_threshold",
+            _("Report-only capital threshold (Rupiah)"),
+            int,
+            500_000_000,
+            _(
+                "A low-risk business with capital, excluding land and buildings, under this "
+                "amount only reports: it is registered at once."
+            ),
+        ),
+        SettingField("permit_prefix", _("Permit number prefix"), str, "IZIN"),
+        SettingField("registration_prefix", _("Registration receipt number prefix"), str, "REG"),
+        SettingField("application_prefix", _("Application number prefix"), str, "PRM"),
+        SettingField(
+            "renewal_window_days",
+            _("Days before expiry from which a permit may be renewed"),
+            int,
+            60,
+        ),
+    )
+    order = 30
+
+    def ready(self) -> None:
+        super().ready()
+        from . import permissions  # noqa: F401 - registers the rules
