@@ -11,9 +11,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lumbung.complaints.models import Category, TicketCounter
+from lumbung.complaints.models import Category
 from lumbung.complaints.services import categories_adopt_starter
-from lumbung.core.models import Region, Unit
+from lumbung.complaints.services.filing import SERIES
+from lumbung.core.models import NumberSeries, Region, Unit
 from lumbung.core.models.regions import RegionType
 from lumbung.core.models.units import UnitKind
 from lumbung.core.services.people import token_issue, user_ensure
@@ -149,8 +150,11 @@ def reports_load(regions: list[Region], total: int) -> dict[str, Any]:
                 },
             )
             # The API's filings go on from the highest number of this year.
-            TicketCounter.objects.update_or_create(
-                region=region, year=timezone.localdate().year, defaults={"last": n}
+            NumberSeries.objects.update_or_create(
+                region=region,
+                series=SERIES,
+                year=timezone.localdate().year,
+                defaults={"last": n},
             )
             counts[region.slug] = n
         cursor.execute("ANALYZE complaints_complaint")

@@ -289,21 +289,6 @@ class AnswerTemplate(RegionScoped):
         return self.title
 
 
-class TicketCounter(RegionScoped):
-    """The last ticket number given in a region and year (one locked row per filing)."""
-
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="complaint_ticket_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.region_id}:{self.year}={self.last}"
-
-
 class Open311Client(RegionScoped):
     """An outside application allowed to file reports through Open311 with its api_key.
     Only the key's SHA-256 is kept."""

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from lumbung.core.models import Region, User
 from lumbung.core.pdp import normalise_phone
 from lumbung.core.selectors import module_settings
 from lumbung.core.services.audit import audit_record
+from lumbung.core.services.numbering import number_format, number_next
 from lumbung.core.services.workflow import case_start
 
 from .. import filing_limits
@@ -35,7 +36,6 @@ from ..models import (
     PhotoKind,
     Source,
     Supporter,
-    TicketCounter,
     UpdateKind,
 )
 from ..workflow import IN_PROGRESS, SUBMITTED
@@ -54,6 +54,8 @@ DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 4000
 # Indonesia from Sabang to Merauke, Miangas to Rote, with a margin: a pin outside is a typo.
 LAT_RANGE = (Decimal("-11.5"), Decimal("6.5"))
 LNG_RANGE = (Decimal("94.5"), Decimal("141.5"))
+# Ticket numbers in core's gap-free series, one per region and year.
+SERIES = "complaints"
 
 
 @dataclass(frozen=True)
@@ -206,11 +208,11 @@ def _create(
 ) -> Complaint:
     now = timezone.now()
     year = timezone.localtime(now).year
-    number = _next_number(region, year)
+    number = number_next(region, SERIES, year)
     prefix = str(module_settings(region, MODULE)["ticket_prefix"])
     complaint = Complaint(
         region=region,
-        ticket=f"{prefix}-{region.code.replace('.', '')}-{year}-{number:06d}",
+        ticket=number_format(prefix, region, year, number),
         year=year,
         number=number,
         category=category,
@@ -225,20 +227,6 @@ def _create(
     )
     case_start(complaint, actor=actor)
     return complaint
-
-
-def _next_number(region: Region, year: int) -> int:
-    """The next number of the region's year, in one statement: the upsert creates the
-    counter or adds one to it, and holds its row until the filing commits, so numbers have
-    no gaps and are never given twice (PostgreSQL, and SQLite >= 3.35)."""
-    table = connection.ops.quote_name(TicketCounter._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (region_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
-        f"ON CONFLICT (region_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [region.pk, year])
-        return int(cursor.fetchone()[0])
 
 
 # --- Supporting instead of filing a duplicate ----------------------------------------------

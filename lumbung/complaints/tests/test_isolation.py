@@ -18,7 +18,6 @@ from ..models import (
     ComplaintUpdate,
     Open311Client,
     Supporter,
-    TicketCounter,
 )
 from ..services import (
     ReportInput,
@@ -100,11 +99,6 @@ def plant_template(region: Region, tag: str) -> Planted:
     return Planted(template.pk, (tag,))
 
 
-def plant_counter(region: Region, tag: str) -> Planted:
-    counter, _created = TicketCounter.objects.get_or_create(region=region, year=1999)
-    return Planted(counter.pk, ())
-
-
 def plant_client(region: Region, tag: str) -> Planted:
     client, _key = client_issue(region=region, actor=None, name=tag)
     return Planted(client.pk, (tag,))
@@ -116,7 +110,6 @@ isolation.model(ComplaintUpdate, plant_update)
 isolation.model(ComplaintPhoto, plant_photo)
 isolation.model(Supporter, plant_supporter)
 isolation.model(AnswerTemplate, plant_template)
-isolation.model(TicketCounter, plant_counter)
 isolation.model(Open311Client, plant_client)
 
 # Declarations of the API routes and pages, one file per surface.

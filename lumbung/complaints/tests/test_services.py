@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lumbung.core.errors import DomainError, ValidationFailed
-from lumbung.core.models import AuditEvent, Transition
+from lumbung.core.models import AuditEvent, NumberSeries, Transition
 from lumbung.core.models.people import Role
 from lumbung.core.tenancy import region_scope
 
 from ..errors import ComplaintError
-from ..models import Complaint, ComplaintPhoto, ComplaintUpdate, Supporter, TicketCounter
+from ..models import Complaint, ComplaintPhoto, ComplaintUpdate, Supporter
 from ..services import (
     report_answer,
     report_assign,
@@ -50,7 +50,7 @@ def test_filing_gives_a_ticket_a_deadline_and_an_audit_event(
     second = file_report(region).complaint
     assert second.ticket.endswith("-000002")
     with region_scope(region):
-        assert TicketCounter.objects.get(region=region, year=year).last == 2
+        assert NumberSeries.objects.get(region=region, series="complaints", year=year).last == 2
         assert AuditEvent.objects.filter(region=region, action="complaints.file").count() == 2
         assert ComplaintUpdate.objects.filter(complaint=c, to_state="submitted").exists()
     assert any(filed.secret in m.body for m in mail.outbox)
