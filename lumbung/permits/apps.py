@@ -17,7 +17,10 @@ class PermitsConfig(ModuleConfig):
     )
     url_prefix = "permits"
     workflows = ("lumbung.permits.workflow.APPLICATION_FLOW",)
-    periodic_tasks = ()  # PERIODIC_TASKS
+    periodic_tasks = (
+        "lumbung.permits.tasks.approve_by_default_all",
+        "lumbung.permits.tasks.renewal_reminders_all",
+    )
     settings_fields = (
         SettingField(
             "report_only_capital_threshold",

@@ -30,7 +30,6 @@ from ..models import (
     StageSla,
 )
 
-
 # The walk plants every model with the same tag in one region: rows made on the way (the
 # permit type of an application) take a serial so that they never collide.
 _serial = itertools.count(1)
@@ -42,7 +41,10 @@ def _user(region: Region, tag: str) -> User:
 
 def _type(region: Region, tag: str) -> PermitType:
     return PermitType.objects.create(
-        region=region, code=f"izin-{tag}-{next(_serial)}".lower()[:40], name_id=f"Izin {tag}", name_en=tag
+        region=region,
+        code=f"izin-{tag}-{next(_serial)}".lower()[:40],
+        name_id=f"Izin {tag}",
+        name_en=tag,
     )
 
 
