@@ -1,0 +1,208 @@
+"""Checking a recipient list row by row: the header, every field, the NIK's facts against
+the birth date and sex, and duplicates within the file (same NIK, or same name, birth
+date and kelurahan). Valid rows come out as tuples ready for the staging table.
+
+Columns (header names in English or Indonesian, any case, spaces or underscores):
+nik (required), name/nama (required), kk/no_kk, birth_date/tanggal_lahir, sex/
+jenis_kelamin (L/P; both default to what the NIK says), address/alamat, kelurahan_code/
+kode_kelurahan/kode_desa, phone/telepon/no_hp, welfare_decile/desil. Others are ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.utils.translation import gettext as _
+
+from ..nik import NikChecker, matches
+from . import fields as f
+from .readers import NUMBER_AS_TEXT
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "nik": ("nik", "no_nik", "nomor_nik", "nomor_induk_kependudukan"),
+    "kk": ("kk", "no_kk", "nomor_kk", "nkk", "nomor_kartu_keluarga"),
+    "name": ("name", "nama", "nama_lengkap", "full_name"),
+    "birth_date": ("birth_date", "tanggal_lahir", "tgl_lahir", "date_of_birth"),
+    "sex": ("sex", "jenis_kelamin", "jk", "gender", "kelamin"),
+    "address": ("address", "alamat", "alamat_lengkap"),
+    "kelurahan_code": ("kelurahan_code", "kode_kelurahan", "kode_desa", "kelurahan", "desa"),
+    "phone": ("phone", "telepon", "no_telepon", "no_hp", "nomor_hp", "hp", "telp"),
+    "welfare_decile": ("welfare_decile", "desil", "desil_kesejahteraan", "decile"),
+}
+COLUMNS = tuple(ALIASES)
+REQUIRED = ("nik", "name")
+_BY_ALIAS = {alias: column for column, names in ALIASES.items() for alias in names}
+_HEADER_NOISE = re.compile(r"[\s\-./]+")
+
+
+class Staged(NamedTuple):
+    """A valid row as the staging table takes it."""
+
+    row: int
+    nik: str
+    kk: str
+    name: str
+    birth_date: dt.date
+    sex: str
+    address: str
+    kelurahan_code: str
+    phone: str
+    welfare_decile: int | None
+
+
+class RowError(NamedTuple):
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str
+    value: str
+    message: str
+
+
+class HeaderError(ValueError):
+    pass
+
+
+def header_map(header: list[str]) -> dict[str, int]:
+    """{column: position} from the file's header row; HeaderError names what is wrong."""
+    found: dict[str, int] = {}
+    for position, raw in enumerate(header):
+        key = _HEADER_NOISE.sub("_", str(raw or "").strip().lower()).strip("_")
+        column = _BY_ALIAS.get(key)
+        if column is None:
+            continue
+        if column in found:
+            raise HeaderError(_("Two columns mean %(column)s.") % {"column": column})
+        found[column] = position
+    missing = [c for c in REQUIRED if c not in found]
+    if missing:
+        raise HeaderError(
+            _("The header has no %(columns)s column.") % {"columns": ", ".join(missing)}
+        )
+    return found
+
+
+@dataclass
+class RowChecker:
+    """Checks rows in file order; remembers each NIK and identity it has seen."""
+
+    region_code: str
+    positions: dict[str, int]
+    nik: NikChecker
+    errors: list[RowError] = field(default_factory=list)
+    error_rows: int = 0
+    _niks: dict[int, int] = field(default_factory=dict)  # NIK as a number: half the memory
+    _people: dict[int, int] = field(default_factory=dict)  # hash of the identity
+    _row_start: int = 0
+
+    def check(self, row: int, cells: list[str]) -> Staged | None:
+        """The staged row, or None (its errors appended to `errors`)."""
+        before = self._row_start = len(self.errors)
+        values = self._values(row, cells)
+        staged = self._fields(row, values)
+        if staged is not None:
+            staged = self._unique(staged, values)
+        if len(self.errors) > before:
+            self.error_rows += 1
+            return None
+        return staged
+
+    def _values(self, row: int, cells: list[str]) -> dict[str, str]:
+        size = len(cells)
+        values = {c: (cells[i] if i < size else "") for c, i in self.positions.items()}
+        for column in ("nik", "kk"):
+            if values.get(column, "").startswith(NUMBER_AS_TEXT):
+                values[column] = values[column][len(NUMBER_AS_TEXT) :]
+                self._error(row, column, values[column], _NUMBER_MESSAGE())
+                values[column] = ""
+        return values
+
+    def _fields(self, row: int, values: dict[str, str]) -> Staged | None:
+        before = len(self.errors)
+        nik_text = values["nik"].strip()
+        info = self.nik.parse_fast(nik_text)
+        if info is None and not any(e.column == "nik" for e in self.errors[self._row_start :]):
+            self._error(row, "nik", nik_text, self.nik.error(nik_text))
+        parsed: dict[str, object] = {}
+        for column, parse in _PARSERS:
+            text = values.get(column, "")
+            try:
+                parsed[column] = parse(text) if text or column == "name" else _BLANK[column]
+            except f.FieldError as error:
+                self._error(row, column, text, str(error))
+        if "kelurahan_code" in parsed and values.get("kelurahan_code"):
+            try:
+                parsed["kelurahan_code"] = f.clean_kelurahan(
+                    values["kelurahan_code"], self.region_code
+                )
+            except f.FieldError as error:
+                self._error(row, "kelurahan_code", values["kelurahan_code"], str(error))
+        if info is None or len(parsed) < len(_PARSERS):
+            return None
+        birth, sex = parsed["birth_date"], parsed["sex"]
+        assert birth is None or isinstance(birth, dt.date)
+        for column, problem in (
+            ("birth_date", matches(info, birth, None, self.nik.today)),
+            ("sex", matches(info, None, str(sex or ""), self.nik.today)),
+        ):
+            if problem:
+                self._error(row, column, values.get(column, ""), problem)
+        if len(self.errors) > before:
+            return None
+        return Staged(
+            row,
+            info.nik,
+            str(parsed["kk"]),
+            str(parsed["name"]),
+            birth or info.birth_date,
+            str(sex or info.sex),
+            str(parsed["address"]),
+            str(parsed["kelurahan_code"]),
+            str(parsed["phone"]),
+            parsed["welfare_decile"],  # type: ignore[arg-type]
+        )
+
+    def _unique(self, staged: Staged, values: dict[str, str]) -> Staged | None:
+        first = self._niks.setdefault(int(staged.nik), staged.row)
+        if first != staged.row:
+            message = _("The same NIK as row %(row)d.") % {"row": first}
+            self._error(staged.row, "nik", staged.nik, message)
+            return None
+        identity = hash((f.name_key(staged.name), staged.birth_date, staged.kelurahan_code))
+        first = self._people.setdefault(identity, staged.row)
+        if first != staged.row:
+            message = _(
+                "The same name, birth date and kelurahan as row %(row)d, with another NIK."
+            ) % {"row": first}
+            self._error(staged.row, "name", values["name"], message)
+            return None
+        return staged
+
+    def _error(self, row: int, column: str, value: str, message: str) -> None:
+        self.errors.append(RowError(row, column, value, message))
+
+
+def _NUMBER_MESSAGE() -> str:  # noqa: N802 - a message, looked up in the reader's language
+    return _("Store the number as text: a spreadsheet number keeps only 15 digits.")
+
+
+_PARSERS = (
+    ("name", f.clean_name),
+    ("kk", f.clean_kk),
+    ("birth_date", f.parse_date),
+    ("sex", f.parse_sex),
+    ("address", f.clean_address),
+    ("phone", f.clean_phone),
+    ("welfare_decile", f.parse_decile),
+    ("kelurahan_code", str.strip),  # checked against the region separately
+)
+_BLANK: dict[str, object] = {
+    "name": "",
+    "kk": "",
+    "birth_date": None,
+    "sex": "",
+    "address": "",
+    "phone": "",
+    "welfare_decile": None,
+    "kelurahan_code": "",
+}
