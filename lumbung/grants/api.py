@@ -6,6 +6,8 @@ from ninja import Router
 from lumbung.api.auth import AUTH
 
 from .api_public import router as public_router
+from .oversight.api import router as oversight_router
 
 router = Router(tags=["grants"], auth=AUTH)
 router.add_router("", public_router)
+router.add_router("", oversight_router)
