@@ -21,3 +21,6 @@ rules.add_perm("grants.manage_programmes", can_administer)
 rules.add_perm("grants.manage_registry", has_role(Role.OFFICER, Role.UNIT_HEAD, Role.REGION_ADMIN))
 rules.add_perm("grants.view_flags", is_grants_staff | is_auditor)
 rules.add_perm("grants.dismiss_flag", has_role(Role.UNIT_HEAD, Role.REGION_ADMIN) | is_auditor)
+# Reviewing a citizen's suspicion is oversight: the inspectorate's auditors, or the region
+# admin where the region has none (not the units whose grants it may be about).
+rules.add_perm("grants.review_suspicion", has_role(Role.REGION_ADMIN) | is_auditor)

@@ -251,7 +251,7 @@ def suspicion_review(
     handled there, not here."""
     if suspicion.region_id != region.pk:
         raise NotFound()
-    if not can(actor, "grants.dismiss_flag", suspicion):
+    if not can(actor, "grants.review_suspicion", suspicion):
         raise PermissionDenied()
     text = outcome.strip()
     if not 0 < len(text) <= OUTCOME_MAX:

@@ -72,10 +72,10 @@ def test_the_auditor_records_the_outcome_once(ga: RegionWorld, proposal_a: Propo
     with pytest.raises(ValidationFailed) as empty:
         suspicion_review(region=ga.region, actor=auditor, suspicion=raised, outcome="  ")
     assert "outcome" in empty.value.field_errors
-    with pytest.raises(PermissionDenied):
-        suspicion_review(
-            region=ga.region, actor=ga.users[Role.OFFICER], suspicion=raised, outcome="ok"
-        )
+    # reviewing is oversight: not the units' work, even a unit head's
+    for role in (Role.OFFICER, Role.UNIT_HEAD):
+        with pytest.raises(PermissionDenied):
+            suspicion_review(region=ga.region, actor=ga.users[role], suspicion=raised, outcome="ok")
     done = suspicion_review(
         region=ga.region, actor=auditor, suspicion=raised, outcome="Dicek di lapangan: ada."
     )
@@ -86,6 +86,13 @@ def test_the_auditor_records_the_outcome_once(ga: RegionWorld, proposal_a: Propo
     with pytest.raises(Conflict) as again:
         suspicion_review(region=ga.region, actor=auditor, suspicion=raised, outcome="lagi")
     assert again.value.code == SuspicionError.REVIEWED
+
+
+def test_a_region_admin_may_review_too(ga: RegionWorld, proposal_a: Proposal) -> None:
+    raised = suspicion_raise(region=ga.region, actor=None, proposal=proposal_a, text=TEXT)
+    admin = ga.users[Role.REGION_ADMIN]
+    done = suspicion_review(region=ga.region, actor=admin, suspicion=raised, outcome="Sesuai.")
+    assert done.reviewed_by == admin
 
 
 def test_with_complaints_it_becomes_a_private_complaint(
