@@ -278,7 +278,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='kbli',
-            constraint=models.UniqueConstraint(fields=('region', 'code'), name='permits_kbli'),
+            constraint=models.UniqueConstraint(fields=('region', 'code'), name='permits_kbli_code'),
         ),
         migrations.AddIndex(
             model_name='application',

@@ -124,7 +124,7 @@ class Kbli(RegionScoped):
 
     class Meta:
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["region", "code"], name="permits_kbli")]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="permits_kbli_code")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
