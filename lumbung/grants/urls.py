@@ -1,10 +1,18 @@
-"""The module's pages under /<region>/grants/: public ones first."""
+"""The module's pages under /<region>/grants/: public ones first, then the organisations'
+own pages."""
 
 from django.urls import URLPattern
 
 from .oversight.urls import urlpatterns as oversight_pages
+from .views.citizen import urlpatterns as citizen_pages
+from .views.documents import urlpatterns as document_pages
 from .views.public import urlpatterns as public_pages
 
 app_name = "grants"
 
-urlpatterns: list[URLPattern] = [*public_pages, *oversight_pages]
+urlpatterns: list[URLPattern] = [
+    *public_pages,
+    *citizen_pages,
+    *document_pages,
+    *oversight_pages,
+]
