@@ -72,7 +72,7 @@ def lock(region: Region, application: Application, expected_version: int | None)
     so two officers taking the same step at once cannot both succeed."""
     same_region(region, application)
     fresh = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("permit_type")
         .filter(region=region, pk=application.pk)
         .first()
