@@ -1,6 +1,6 @@
-"""Core's region-scoped API, part one: units, people and roles, modules — the same
-operations as the back office. Calendar, deadlines, profile, audit log and notifications
-are in api_region.py."""
+"""Core's region-scoped API, part one: units, people and roles, modules, workflow step
+names — the same operations as the back office. Calendar, deadlines, profile, audit log
+and notifications are in api_region.py."""
 
 from typing import Any
 
@@ -25,6 +25,8 @@ from .selectors import (
 from .services import people as people_services
 from .services.regions import region_modules_set
 from .services.units import unit_create, unit_update, units_import_csv
+from .services.workflow import state_label_set
+from .workflow_selectors import WorkflowSteps, workflow_steps
 
 router = Router(tags=["region administration"], auth=AUTH)
 
@@ -241,3 +243,71 @@ def modules_set(request: HttpRequest, region_slug: Path[str], payload: ModulesIn
         region=region, actor=actor, enable=payload.enable, disable=payload.disable
     )
     return {"enabled": on}
+
+
+# Workflow steps: the region's names (deadlines are PUT /sla) ----------------------------------
+
+
+class VariantOut(Schema):
+    key: str
+    sla_default: int
+    sla_days: int
+    overridden: bool
+
+
+class StepOut(Schema):
+    state: str
+    label: str = Field(description="The name shown in this region, in the request's language")
+    default_label: str
+    label_id: str
+    label_en: str
+    terminal: bool
+    clock_stopped: bool = Field(description="While here, the case waits on the applicant")
+    sla_default: int | None
+    sla_days: int | None = Field(description="This region's deadline in working days")
+    sla_overridden: bool
+    variants: list[VariantOut]
+
+
+class WorkflowOut(Schema):
+    key: str
+    module: str
+    module_title: str
+    steps: list[StepOut]
+
+
+class StateLabelIn(Schema):
+    workflow: str = Field(min_length=1, max_length=60)
+    state: str = Field(min_length=1, max_length=40)
+    label_id: str = Field("", max_length=100)
+    label_en: str = Field("", max_length=100)
+
+
+class StateLabelOut(Schema):
+    id: int
+    workflow: str
+    state: str
+    label_id: str
+    label_en: str
+
+
+@router.get(
+    "/workflows", response=list[WorkflowOut], summary="Workflows, with this region's step names"
+)
+def workflows_list(request: HttpRequest, region_slug: Path[str]) -> list[WorkflowSteps]:
+    region, _user = require(request, "core.view_backoffice")
+    flows, _stale = workflow_steps(region)
+    return flows
+
+
+@router.put(
+    "/state-labels",
+    response={200: StateLabelOut, 204: None},
+    summary="Name a workflow step (both names empty: back to the default)",
+)
+def state_labels_set(
+    request: HttpRequest, region_slug: Path[str], payload: StateLabelIn
+) -> Status[Any]:
+    region, actor = require(request, "core.manage_sla")
+    row = state_label_set(region=region, actor=actor, **payload.dict())
+    return Status(204, None) if row is None else Status(200, row)

@@ -113,6 +113,27 @@ class SlaForm(forms.Form):
         ]
 
 
+class StateLabelForm(forms.Form):
+    """The region's own names for one step; the form is used with prefix "label"."""
+
+    target = forms.ChoiceField(label=_("Workflow step"))
+    label_id = forms.CharField(label=_("Name in Indonesian"), max_length=100, required=False)
+    label_en = forms.CharField(
+        label=_("Name in English"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave a name empty to use the default name in that language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
+            (f"{w.key}:{s.key}", f"{w.key} — {s.label}")
+            for w in sorted(workflows.all(), key=lambda w: w.key)
+            for s in w.states
+        ]
+
+
 def _sla_label(workflow: str, label: object, target: str) -> str:
     variant = target.split(":", 1)[1] if ":" in target else ""
     return f"{workflow} — {label}" + (f" ({variant})" if variant else "")

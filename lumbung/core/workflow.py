@@ -28,6 +28,14 @@ class State:
     # it came from stops, keeping its working days left, and runs again on RESUME.
     clock_stopped: bool = False
 
+    def deadline(self, overrides: Mapping[str, int], variant: str = "") -> int | None:
+        """Working days allowed here, given a region's overrides keyed by SLA target: the
+        override of the variant, the variant's default, the override of the state, the
+        state's default — the first that exists."""
+        if variant in self.sla_variants:
+            return overrides.get(f"{self.key}:{variant}", self.sla_variants[variant])
+        return overrides.get(self.key, self.sla_days)
+
     def sla_targets(self) -> list[str]:
         """What a region may override: the state itself and each of its variants (nothing
         where no deadline can run: a final state, or one where the clock is stopped)."""
@@ -74,6 +82,12 @@ class Workflow:
         """A workflow that names a state it does not declare is a programming error."""
         if self.initial not in self._states:
             raise ValueError(f"{self.key}: unknown initial state {self.initial!r}")
+        # A case must first be somewhere its clock runs: RESUME needs a state to return to.
+        if self._states[self.initial].clock_stopped:
+            raise ValueError(f"{self.key}: starts with its clock stopped")
+        for state in self.states:
+            if state.terminal and state.clock_stopped:
+                raise ValueError(f"{self.key}.{state.key}: is final, so its clock cannot stop")
         for action in self.actions:
             targets = () if action.target == RESUME else (action.target,)
             for name in (*action.sources, *targets):

@@ -6,7 +6,7 @@ from .people import ApiToken, Membership, User
 from .regions import ModuleActivation, Region
 from .tenancy import RegionScoped
 from .units import Unit
-from .workflow import SlaOverride, Transition, WorkflowCase
+from .workflow import SlaOverride, StateLabel, Transition, WorkflowCase
 
 __all__ = [
     "ApiToken",
@@ -21,6 +21,7 @@ __all__ = [
     "RegionHoliday",
     "RegionScoped",
     "SlaOverride",
+    "StateLabel",
     "Transition",
     "Unit",
     "User",

@@ -75,3 +75,23 @@ class SlaOverride(RegionScoped):
 
     def __str__(self) -> str:
         return f"{self.workflow}.{self.state}={self.working_days}"
+
+
+class StateLabel(RegionScoped):
+    """A region's own name for one step (state) of one workflow, in Indonesian and English.
+    An empty name falls back to the workflow's default label in that language."""
+
+    workflow = models.CharField(max_length=60)
+    state = models.CharField(max_length=40)
+    label_id = models.CharField(max_length=100, blank=True)
+    label_en = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "workflow", "state"], name="state_label_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}.{self.state}={self.label_id or self.label_en}"

@@ -11,16 +11,15 @@ from django.utils.translation import gettext as _
 
 from ..calendar import RegionCalendar
 from ..errors import Conflict, DomainError, ErrorCode, NotFound
-from ..models import Region, SlaOverride, Transition, User, WorkflowCase
+from ..models import Region, SlaOverride, StateLabel, Transition, User, WorkflowCase
 from ..permissions import roles_of
 from ..workflow import RESUME, Action, Workflow, workflows
+from ..workflow_selectors import state_label
 from .audit import audit_record
 
 
 def sla_days(region: Region, workflow: Workflow, state: str, variant: str = "") -> int | None:
-    """The region's deadline for `state` (and the case's variant of it) in working days:
-    the region's override of the variant, the variant's default, the region's override of
-    the state, the state's default — the first that exists."""
+    """The region's deadline for `state` (and the case's variant of it) in working days."""
     spec = workflow.state(state)
     targets = [f"{state}:{variant}", state] if variant in spec.sla_variants else [state]
     overrides = dict(
@@ -28,9 +27,7 @@ def sla_days(region: Region, workflow: Workflow, state: str, variant: str = "") 
             region=region, workflow=workflow.key, state__in=targets
         ).values_list("state", "working_days")
     )
-    if variant in spec.sla_variants:
-        return overrides.get(targets[0], spec.sla_variants[variant])
-    return overrides.get(state, spec.sla_days)
+    return spec.deadline(overrides, variant)
 
 
 def due_at_for(
@@ -112,23 +109,44 @@ def case_transition(
     return _log(case, workflow, step.key, from_state, target, actor, note, attachments, now)
 
 
+# A case whose clock runs (again) carries no memory of a pause.
+_UNPAUSED: dict[str, object] = {"paused_state": "", "paused_days_left": None}
+
+
 def _clock(
     region: Region, workflow: Workflow, step: Action, case: WorkflowCase, now: dt.datetime
 ) -> tuple[str, dict[str, object]]:
     """The state the action leads to, and the case's new deadline fields. Entering a
     clock-stopped state keeps the working days left of the state the case leaves; RESUME
-    returns there with exactly those days (none left: due at the end of today)."""
+    returns there with exactly those days (none left: due at the end of the working day)."""
+    calendar = RegionCalendar(region)
     if step.target == RESUME:
         target, left = case.paused_state, case.paused_days_left
-        due = None if left is None else RegionCalendar(region).add_working_days(now, left)
-        return target, {"due_at": due, "paused_state": "", "paused_days_left": None}
+        return target, {"due_at": _resumed_due(calendar, now, left), **_UNPAUSED}
     if workflow.state(step.target).clock_stopped:
+        if workflow.state(case.state).clock_stopped:
+            # Still with the applicant, only another kind of waiting: keep the first pause's
+            # state and days, or RESUME would return to a state whose clock never ran.
+            return step.target, {"due_at": None}
         left = None
         if case.due_at is not None:
-            left = RegionCalendar(region).working_days_between(now, case.due_at)
+            left = calendar.working_days_between(now, case.due_at)
         return step.target, {"due_at": None, "paused_state": case.state, "paused_days_left": left}
     due = due_at_for(region, workflow, step.target, now, case.sla_variant(step.target))
-    return step.target, {"due_at": due}
+    return step.target, {"due_at": due, **_UNPAUSED}
+
+
+def _resumed_due(
+    calendar: RegionCalendar, now: dt.datetime, left: int | None
+) -> dt.datetime | None:
+    """`left` working days from now. With none left (the state was overdue, or due today
+    when it was paused) the case is due at the end of today — or, resumed on a closed day,
+    at the end of the next working day, since nobody can act on it before then."""
+    if left is None:
+        return None
+    if left == 0 and not calendar.is_working_day(calendar.local_date(now)):
+        left = 1
+    return calendar.add_working_days(now, left)
 
 
 def _check(
@@ -146,7 +164,7 @@ def _check(
         raise DomainError(
             ErrorCode.INVALID_TRANSITION,
             _("“%(action)s” is not possible while the case is “%(state)s”.")
-            % {"action": step.label, "state": workflow.state(case.state).label},
+            % {"action": step.label, "state": state_label(case.region, workflow.key, case.state)},
             status=409,
         )
     if not _allowed(step, actor, case):
@@ -208,8 +226,8 @@ def sla_override_set(
 ) -> SlaOverride | None:
     """Set (or, with None, remove) the region's deadline for one workflow state, or for one
     variant of it ("state:variant")."""
-    flow = workflows.get(workflow)
-    targets = {t for s in flow.states if not s.terminal for t in s.sla_targets()}
+    flow = _declared_workflow(workflow)
+    targets = {t for s in flow.states for t in s.sla_targets()}
     if state not in targets:
         raise DomainError(
             ErrorCode.VALIDATION,
@@ -242,3 +260,68 @@ def sla_override_set(
         changes={f"{workflow}.{state}": [old, working_days]},
     )
     return row
+
+
+LABEL_MAX = 100
+
+
+@transaction.atomic
+def state_label_set(
+    *, region: Region, actor: User, workflow: str, state: str, label_id: str, label_en: str
+) -> StateLabel | None:
+    """Give one step of a workflow the region's own name in Indonesian and English (an
+    empty name keeps the workflow's default in that language; both empty removes the
+    region's names)."""
+    flow = _declared_workflow(workflow)
+    if state not in {s.key for s in flow.states}:
+        raise DomainError(
+            ErrorCode.VALIDATION,
+            _("%(state)s is not a state of this workflow.") % {"state": state},
+            field_errors={"state": [_("Unknown state.")]},
+            status=422,
+        )
+    names = {"label_id": " ".join(label_id.split()), "label_en": " ".join(label_en.split())}
+    too_long = [f for f, v in names.items() if len(v) > LABEL_MAX]
+    if too_long:
+        message = _("At most %(n)d characters.") % {"n": LABEL_MAX}
+        raise DomainError(
+            ErrorCode.VALIDATION,
+            message,
+            field_errors={f: [message] for f in too_long},
+            status=422,
+        )
+    current = StateLabel.objects.filter(region=region, workflow=workflow, state=state).first()
+    old = {f: getattr(current, f) if current else "" for f in names}
+    if old == names:
+        return current
+    row: StateLabel | None = None
+    if not any(names.values()):
+        if current:
+            current.delete()
+    else:
+        row, _created = StateLabel.objects.update_or_create(
+            region=region, workflow=workflow, state=state, defaults=names
+        )
+    audit_record(
+        region=region,
+        actor=actor,
+        action="workflow.state_label",
+        obj=row,
+        changes={
+            f"{workflow}.{state}.{f}": [old[f], names[f]] for f in names if old[f] != names[f]
+        },
+    )
+    return row
+
+
+def _declared_workflow(key: str) -> Workflow:
+    """The installed workflow `key`, or a 422 naming the field (not a 400: it is input)."""
+    try:
+        return workflows.get(key)
+    except DomainError:
+        raise DomainError(
+            ErrorCode.VALIDATION,
+            _("%(workflow)s is not an installed workflow.") % {"workflow": key},
+            field_errors={"workflow": [_("Unknown workflow.")]},
+            status=422,
+        ) from None

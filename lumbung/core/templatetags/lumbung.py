@@ -1,5 +1,6 @@
 """Template helpers of the web UI: Rupiah amounts, <time> elements in the region's own
-time zone, and a path test for marking the current navigation entry."""
+time zone, a path test for marking the current navigation entry, and the region's own
+names for workflow steps."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils.translation import get_language
 from lokal.rupiah import format_rupiah, format_rupiah_short
 
 from ..models import Region
+from ..workflow_selectors import state_labels
 
 register = template.Library()
 
@@ -99,3 +101,39 @@ def time_tag(context: template.Context, value: Any, style: str = "") -> SafeStri
     if label and style != "date":
         shown = f"{shown} {label}"
     return format_html('<time datetime="{}">{}</time>', value.isoformat(timespec="seconds"), shown)
+
+
+@register.simple_tag(takes_context=True)
+def state_label(context: template.Context, case_or_workflow: Any, state: str = "") -> str:
+    """The region's own name for a step, in the current language: `{% state_label case %}`
+    for a case's current state, `{% state_label "grants.hibah" "tapd" %}` for any. One query
+    per workflow and request, however many rows a page shows."""
+    if isinstance(case_or_workflow, str):
+        workflow_key = case_or_workflow
+    else:
+        workflow_key = getattr(case_or_workflow, "WORKFLOW_KEY", "")
+        state = state or getattr(case_or_workflow, "state", "")
+    region = context.get("region")
+    if not isinstance(region, Region):
+        region = getattr(case_or_workflow, "region", None)
+    if not workflow_key or not isinstance(region, Region):
+        return state
+    return _labels_for(context, region, workflow_key).get(state, state)
+
+
+def _labels_for(context: template.Context, region: Region, workflow_key: str) -> dict[str, str]:
+    request = context.get("request")
+    # Remembered on the request (or, without one, for this render): labels change only
+    # through a region admin's write, which a page in flight need not see.
+    memo: dict[tuple[int, str, str], dict[str, str]]
+    if request is not None:
+        memo = request.__dict__.setdefault("_lumbung_state_labels", {})
+    else:
+        render = context.render_context
+        if "lumbung_state_labels" not in render:
+            render["lumbung_state_labels"] = {}
+        memo = render["lumbung_state_labels"]
+    key = (region.pk, workflow_key, get_language() or "")
+    if key not in memo:
+        memo[key] = state_labels(region, workflow_key)
+    return memo[key]

@@ -6,6 +6,7 @@ from lumbung.core.models import AuditEvent, Membership, ModuleActivation, Region
 from lumbung.core.models.people import Role
 from lumbung.core.services.people import token_issue
 from lumbung.core.tenancy import dangerously_unscoped, region_scope
+from lumbung.core.testing.problems import problem_of
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +169,17 @@ def test_sla_override_set_and_cleared(api, world_a):
     assert cleared.status_code == 204
     bad = admin.send("put", f"{base(world_a)}/sla", {**body, "state": "resolved"})
     assert bad.status_code == 422
+
+
+def test_sla_override_for_an_unknown_workflow_names_the_field(api, world_a):
+    admin = api(world_a.users[Role.REGION_ADMIN])
+    body = {"workflow": "nope.flow", "state": "received", "working_days": 2}
+
+    response = admin.send("put", f"{base(world_a)}/sla", body)
+
+    assert response.status_code == 422
+    problem = problem_of(response)
+    assert (problem["code"], list(problem["errors"])) == ("validation_error", ["workflow"])
 
 
 def test_auditor_reads_the_log_but_cannot_write(api, world_a):

@@ -25,6 +25,7 @@ from lumbung.core.models import (
     Region,
     RegionHoliday,
     SlaOverride,
+    StateLabel,
     Transition,
     Unit,
 )
@@ -107,6 +108,22 @@ def plant_sla_override(region: Region, tag: str) -> Planted:
     return Planted(row.pk, (tag,))
 
 
+_label_states = itertools.cycle(["received", "in_progress", "resolved", "rejected"])
+
+
+def plant_state_label(region: Region, tag: str) -> Planted:
+    # On a real workflow's states, so that the steps page and API list it among its steps;
+    # cycling, since a region holds one name per state and the walk plants up to two.
+    row = StateLabel.objects.create(
+        region=region,
+        workflow="sample.case",
+        state=next(_label_states),
+        label_id=tag,
+        label_en=f"{tag}-en",
+    )
+    return Planted(row.pk, (tag,))
+
+
 def plant_number_series(region: Region, tag: str) -> Planted:
     number_next(region, tag[:40], 1999)
     return Planted(NumberSeries.objects.get(region=region, series=tag[:40]).pk, ())
@@ -125,6 +142,7 @@ isolation.model(Transition, plant_transition)
 isolation.model(SlaOverride, plant_sla_override)
 isolation.model(AuditEvent, plant_audit_event)
 isolation.model(NumberSeries, plant_number_series)
+isolation.model(StateLabel, plant_state_label)
 isolation.model(SampleCase, plant_case)
 isolation.platform_model(
     ModuleActivation,
@@ -242,6 +260,20 @@ isolation.route(
     role=ADMIN,
     body=lambda _p: {"workflow": "sample.case", "state": "received", "working_days": 3},
     reason="sets a deadline of the caller's region",
+)
+isolation.route(
+    "GET",
+    f"{ADMIN_API}/workflows",
+    Kind.NONE,
+    reason="the installed workflows' steps with the caller's region's names and deadlines",
+)
+isolation.route(
+    "PUT",
+    f"{ADMIN_API}/state-labels",
+    Kind.NONE,
+    role=ADMIN,
+    body=lambda _p: {"workflow": "sample.case", "state": "received", "label_id": "Diterima"},
+    reason="names a step in the caller's region",
 )
 isolation.route("GET", f"{ADMIN_API}/profile", Kind.NONE, reason="the region's public profile")
 isolation.route(

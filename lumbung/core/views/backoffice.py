@@ -1,13 +1,16 @@
-"""Back-office pages of core: dashboard, units, members, modules, calendar, SLA, audit."""
+"""Back-office pages of core: dashboard, units, members, modules, calendar, workflow steps
+(names and deadlines), profile."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,11 +25,12 @@ from ..forms import (
     ModulesForm,
     ProfileForm,
     SlaForm,
+    StateLabelForm,
     UnitForm,
     UnitImportForm,
     apply_domain_error,
 )
-from ..models import Membership, Region, RegionHoliday, SlaOverride
+from ..models import Membership, Region, RegionHoliday
 from ..models.people import Role
 from ..permissions import can, roles_of
 from ..selectors import (
@@ -40,8 +44,9 @@ from ..services import calendar as calendar_services
 from ..services import people as people_services
 from ..services.regions import region_modules_set, region_set_logo, region_update_profile
 from ..services.units import unit_create, units_import_csv
-from ..services.workflow import sla_override_set
+from ..services.workflow import sla_override_set, state_label_set
 from ..tenancy import dangerously_unscoped
+from ..workflow_selectors import WorkflowSteps, workflow_steps
 from .helpers import RegionRequest, current_region, require_perm
 
 
@@ -269,34 +274,81 @@ def _year(request: RegionRequest) -> int:
 
 @require_perm("core.view_backoffice")
 def sla(request: RegionRequest, region_slug: str) -> HttpResponse:
+    """Each workflow's steps as this region has them: names and deadlines, both editable."""
     region = current_region(request)
     may_edit = can(request.user, "core.manage_sla", region)
-    form = SlaForm(request.POST or None)
-    if request.method == "POST":
+    flows, stale = workflow_steps(region)
+    posted = request.POST if request.method == "POST" else None
+    naming = posted is not None and "label-target" in posted
+    initial = _step_initial(flows, request.GET.get("edit", ""))
+    form = SlaForm(None if naming else posted, initial=initial["sla"])
+    label_form = StateLabelForm(
+        posted if naming else None, prefix="label", initial=initial["label"]
+    )
+    if posted is not None:
         if not may_edit:
             return HttpResponse(status=403)
-        if form.is_valid():
-            workflow, state = form.cleaned_data["target"].split(":", 1)
-            try:
-                sla_override_set(
-                    region=region,
-                    actor=request.user,
-                    workflow=workflow,
-                    state=state,
-                    working_days=form.cleaned_data["working_days"],
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("Deadline saved."))
-                return redirect("core:sla", region_slug=region.slug)
-    overrides = SlaOverride.objects.filter(region=region).order_by("workflow", "state")
+        bound = label_form if naming else form
+        if bound.is_valid() and _save_step(request, region, bound, naming):
+            return redirect("core:sla", region_slug=region.slug)
     return render(
         request,
         "core/backoffice/sla.html",
-        {"form": form, "may_edit": may_edit, "overrides": overrides},
-        status=422 if form.errors else 200,
+        {
+            "form": form,
+            "label_form": label_form,
+            "may_edit": may_edit,
+            "flows": flows,
+            "stale": stale,
+        },
+        status=422 if form.errors or label_form.errors else 200,
     )
+
+
+def _save_step(request: RegionRequest, region: Region, form: Form, naming: bool) -> bool:
+    """Hand a valid form to its service; False (with the refusal on the form) if refused."""
+    workflow, state = form.cleaned_data["target"].split(":", 1)
+    try:
+        if naming:
+            state_label_set(
+                region=region,
+                actor=request.user,
+                workflow=workflow,
+                state=state,
+                label_id=form.cleaned_data["label_id"],
+                label_en=form.cleaned_data["label_en"],
+            )
+        else:
+            sla_override_set(
+                region=region,
+                actor=request.user,
+                workflow=workflow,
+                state=state,
+                working_days=form.cleaned_data["working_days"],
+            )
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return False
+    messages.success(request, _("Name saved.") if naming else _("Deadline saved."))
+    return True
+
+
+def _step_initial(flows: list[WorkflowSteps], edit: str) -> dict[str, dict[str, Any]]:
+    """The forms filled in for the step a "Change" link names (`?edit=workflow:state`)."""
+    initial: dict[str, dict[str, Any]] = {"sla": {}, "label": {}}
+    for flow in flows:
+        for step in flow.steps:
+            if f"{flow.key}:{step.state}" != edit:
+                continue
+            initial["label"] = {
+                "target": edit,
+                "label_id": step.label_id,
+                "label_en": step.label_en,
+            }
+            if not (step.terminal or step.clock_stopped):
+                working_days = step.sla_days if step.sla_overridden else None
+                initial["sla"] = {"target": edit, "working_days": working_days}
+    return initial
 
 
 @require_perm("core.manage_region")
