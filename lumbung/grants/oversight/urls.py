@@ -2,4 +2,10 @@
 
 from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+from . import views, views_documents, views_public
+
+urlpatterns: list[URLPattern] = [
+    *views.urlpatterns,
+    *views_documents.urlpatterns,
+    *views_public.urlpatterns,
+]

@@ -267,7 +267,12 @@ isolation.model(RedFlag, plant_flag)
 isolation.model(Suspicion, plant_suspicion)
 
 # Declarations of the API routes and pages, one file per surface.
-for _surface in ("isolation_api", "isolation_public", "isolation_backoffice"):
+for _surface in (
+    "isolation_api",
+    "isolation_public",
+    "isolation_backoffice",
+    "isolation_oversight",
+):
     try:
         importlib.import_module(f"{__package__}.{_surface}")
     except ModuleNotFoundError as missing:
