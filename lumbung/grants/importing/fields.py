@@ -14,7 +14,6 @@ from lokal import wilayah
 from lumbung.core.pdp import normalise_phone
 
 NAME_MAX, ADDRESS_MAX = 150, 300
-_SPACES = re.compile(r"\s+")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 SEXES = {
     "l": "L",
@@ -37,15 +36,18 @@ class FieldError(ValueError):
     """A value that cannot go in the registry; str(error) is the message for the person."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _no_control(text: str) -> str:
     # Whitespace is folded to spaces; other control characters (NUL) have no place here.
-    if any(ord(ch) < 32 for ch in text):
+    if _CONTROL.search(text):
         raise FieldError(_("Remove the control characters."))
     return text
 
 
 def clean_name(value: str) -> str:
-    name = _no_control(_SPACES.sub(" ", value).strip())
+    name = _no_control(" ".join(value.split()))
     if not name:
         raise FieldError(_("The name is required."))
     if len(name) > NAME_MAX:
@@ -55,10 +57,12 @@ def clean_name(value: str) -> str:
 
 def name_key(name: str) -> str:
     """The name as compared for duplicates and the public lookup: case and spaces aside."""
-    return _SPACES.sub(" ", name).strip().casefold()
+    return " ".join(name.split()).casefold()
 
 
 def clean_kk(value: str) -> str:
+    if len(value) == 16 and value.isascii() and value.isdigit():
+        return value
     kk = "".join(ch for ch in value if ch not in " .-")
     if kk and not (len(kk) == 16 and kk.isascii() and kk.isdigit()):
         raise FieldError(_("A family card number (KK) is 16 digits."))
@@ -109,7 +113,7 @@ def clean_phone(value: str) -> str:
 
 
 def clean_address(value: str) -> str:
-    address = _no_control(_SPACES.sub(" ", value).strip())
+    address = _no_control(" ".join(value.split()))
     if len(address) > ADDRESS_MAX:
         raise FieldError(_("At most %(n)d characters.") % {"n": ADDRESS_MAX})
     return address

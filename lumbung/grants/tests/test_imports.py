@@ -11,6 +11,7 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from lumbung.core.errors import DomainError, PermissionDenied
 from lumbung.core.models import AuditEvent
@@ -23,8 +24,17 @@ from lumbung.grants.services.imports import import_start
 
 from .bansos_factories import KELURAHAN_A, add_person, enable_grants, make_nik
 
-HEADER = ["nik", "kk", "name", "birth_date", "sex", "address", "kelurahan_code", "phone",
-          "welfare_decile"]  # fmt: skip
+HEADER = [
+    "nik",
+    "kk",
+    "name",
+    "birth_date",
+    "sex",
+    "address",
+    "kelurahan_code",
+    "phone",
+    "welfare_decile",
+]
 
 
 @pytest.fixture
@@ -130,8 +140,17 @@ def test_a_valid_csv_is_imported_with_one_audit_event(
 def test_indonesian_headers_any_case_and_semicolons(
     gworld_a, django_capture_on_commit_callbacks
 ) -> None:
-    header = [" NIK ", "No KK", "Nama", "Tanggal Lahir", "Jenis Kelamin", "ALAMAT", "kode_desa",
-              "No HP", "Desil"]  # fmt: skip
+    header = [
+        " NIK ",
+        "No KK",
+        "Nama",
+        "Tanggal Lahir",
+        "Jenis Kelamin",
+        "ALAMAT",
+        "kode_desa",
+        "No HP",
+        "Desil",
+    ]
     values = row(1)
     values[3] = "08/04/1970"
     values[4] = "perempuan"
@@ -215,13 +234,24 @@ def test_the_same_nik_again_updates_the_person_and_keeps_what_the_list_leaves_bl
     gworld_a, django_capture_on_commit_callbacks
 ) -> None:
     person = add_person(gworld_a, phone="081200000001", name="Siti", welfare_decile=2)
-    values = row(1, nik=person.nik, birth_date=person.birth_date.isoformat(), sex=person.sex,
-                 name="Siti Aminah", phone="", welfare_decile="")  # fmt: skip
+    values = row(
+        1,
+        nik=person.nik,
+        birth_date=person.birth_date.isoformat(),
+        sex=person.sex,
+        name="Siti Aminah",
+        phone="",
+        welfare_decile="",
+    )
     job = run(gworld_a, csv_file([values]), django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.DONE
     [found] = persons(gworld_a)
     assert (found.pk, found.name, found.phone, found.welfare_decile) == (
-        person.pk, "Siti Aminah", "+6281200000001", 2)  # fmt: skip
+        person.pk,
+        "Siti Aminah",
+        "+6281200000001",
+        2,
+    )
     with dangerously_unscoped():
         changes = AuditEvent.objects.get(action="grants.bansos_import").changes
     assert (changes["added"], changes["updated"]) == (0, 1)
@@ -277,22 +307,42 @@ def test_an_import_never_touches_another_region(
     assert (still.pk, still.name, still.import_job_id) == (other.pk, "Warga Tangerang", None)
 
 
-def test_progress_is_kept_on_the_job_every_chunk(
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_to_other_connections_while_the_import_runs(
     gworld_a, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
+    # given: chunks of two rows, and a page polling from its own connection
     monkeypatch.setattr(run_module, "CHUNK", 2)
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[int, int, str]] = []
     original = run_module.Progress.write
+    page = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def spy(self, processed, total, **extra):
         original(self, processed, total, **extra)
-        with region_scope(gworld_a.region):
-            job = ImportJob.objects.get(pk=self.job.pk)
-        seen.append((job.processed_rows, job.total_rows))
+        with page.cursor() as cursor:
+            cursor.execute(
+                "SELECT processed_rows, total_rows, status FROM grants_importjob WHERE id = %s",
+                [self.job.pk],
+            )
+            seen.append(tuple(cursor.fetchone()))
 
     monkeypatch.setattr(run_module.Progress, "write", spy)
-    run(gworld_a, csv_file([row(n) for n in range(5)]), django_capture_on_commit_callbacks)
-    assert seen == [(0, 0), (0, 5), (2, 5), (4, 5), (5, 5)]
+    # when
+    try:
+        job = run(
+            gworld_a, csv_file([row(n) for n in range(5)]), django_capture_on_commit_callbacks
+        )
+    finally:
+        page.close()
+    # then
+    assert job.status == ImportJob.Status.DONE
+    assert seen == [
+        (0, 0, "running"),
+        (0, 5, "running"),
+        (2, 5, "running"),
+        (4, 5, "running"),
+        (5, 5, "running"),
+    ]
 
 
 def test_a_failure_while_writing_leaves_nothing_half_written(
