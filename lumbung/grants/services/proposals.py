@@ -62,6 +62,9 @@ class ProposalInput:
     location: str
     lines: Sequence[BudgetLineInput] = field(default_factory=list)
     kelurahan_code: str = ""
+    # A pin on the map (both or neither), for the public register's map.
+    latitude: Any = None
+    longitude: Any = None
 
 
 # --- exact Rupiah ---------------------------------------------------------------------------
@@ -247,6 +250,24 @@ def _write_lines(region: Region, proposal: Proposal, rows: list[dict[str, Any]])
 
 
 @transaction.atomic
+def _pin(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decimal | None]:
+    """A map pin inside Indonesia's bounding box, both coordinates or neither."""
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None
+    message = _("Place the pin inside Indonesia, or leave the map empty.")
+    refused = ValidationFailed({"latitude": [message], "longitude": [message]})
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lng = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        raise refused from None
+    if not (lat.is_finite() and lng.is_finite()):
+        raise refused
+    if not (Decimal(-11) <= lat <= Decimal(6) and Decimal(94) <= lng <= Decimal(142)):
+        raise refused
+    return lat, lng
+
+
 def proposal_submit(
     *, region: Region, actor: User, organisation: Organisation, data: ProposalInput
 ) -> Proposal:
@@ -262,6 +283,7 @@ def proposal_submit(
         raise ValidationFailed(missing)
     if data.kelurahan_code and not kelurahan_of_region(region, data.kelurahan_code):
         raise ValidationFailed({"kelurahan_code": [_("Choose a kelurahan/desa of this region.")]})
+    pin = _pin(data.latitude, data.longitude)
     rows = clean_lines(data.lines)
     year = data.programme.year
     prefix = str(module_settings(region, MODULE)["proposal_prefix"])
@@ -274,6 +296,8 @@ def proposal_submit(
         purpose=texts["purpose"],
         location=texts["location"][:300],
         kelurahan_code=data.kelurahan_code,
+        latitude=pin[0],
+        longitude=pin[1],
         amount_requested=sum((r["total"] for r in rows), Decimal(0)),
         submitted_by=actor,
     )

@@ -5,6 +5,7 @@ region."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lumbung.core.errors import ValidationFailed
 from lumbung.core.models import Region, Transition
 from lumbung.core.services.regions import region_modules_set
 from lumbung.core.tenancy import region_scope
@@ -150,3 +152,47 @@ def test_register_api_lists_and_details_without_personal_data(
     assert client.get(base, {"state": "tapd", "q": "Api"}).json()["count"] == 1
     assert client.get(base, {"state": "closed"}).json()["count"] == 0
     assert client.get(base, {"year": "1"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "kept"),
+    [
+        ("-6.914744", "107.609810", True),
+        (None, None, False),
+        ("-6.9", None, None),
+        ("51.5", "-0.12", None),
+        ("nan", "107.6", None),
+        ("abc", "107.6", None),
+    ],
+)
+def test_a_proposal_pin_must_be_inside_indonesia(
+    gworld_a: Any, lat: str | None, lng: str | None, kept: bool | None
+) -> None:
+    from ..services.proposals import ProposalInput, proposal_submit
+    from .factories import LINES
+
+    data = ProposalInput(
+        programme=gworld_a.programme,
+        title="Pentas seni",
+        purpose="Seni",
+        location="Balai RW",
+        lines=list(LINES),
+        latitude=lat,
+        longitude=lng,
+    )
+    with region_scope(gworld_a.region):
+        before = Proposal.objects.filter(region=gworld_a.region).count()
+        try:
+            proposal = proposal_submit(
+                region=gworld_a.region,
+                actor=gworld_a.applicant,
+                organisation=gworld_a.organisation,
+                data=data,
+            )
+        except ValidationFailed as error:
+            assert kept is None
+            assert set(error.field_errors) == {"latitude", "longitude"}
+            assert Proposal.objects.filter(region=gworld_a.region).count() == before
+            return
+    assert kept is not None
+    assert (proposal.latitude is not None) is kept
