@@ -120,3 +120,77 @@ isolation.page(
 )
 isolation.page(f"{NS}:opendata-json", Kind.LIST, plant=plant_awarded)
 isolation.page(f"{NS}:opendata-csv", Kind.LIST, plant=plant_awarded)
+
+
+# API routes -------------------------------------------------------------------------------
+
+isolation.route("GET", f"{API}/flags", Kind.LIST, plant=plant_explained_flag, role=Role.AUDITOR)
+isolation.route(
+    "POST",
+    f"{API}/flags/refresh",
+    Kind.NONE,
+    reason="runs the detectors on the caller's region and answers three counts",
+    role=Role.AUDITOR,
+)
+isolation.route(
+    "POST",
+    f"{API}/flags/{{flag_id}}/dismiss",
+    Kind.WRITE,
+    plant=plant_explained_flag,
+    object_param="flag_id",
+    model=RedFlag,
+    body=lambda _p: {"reason": "Sudah dicek, sesuai."},
+    role=Role.AUDITOR,
+)
+isolation.route(
+    "POST",
+    f"{API}/suspicions",
+    Kind.NONE,
+    plant=plant_register_entry,
+    body=lambda p: {"proposal": str(p.pk) if p else "", "text": "Alamat ini rumah kosong."},
+    reason="files a suspicion about one of the caller's region's proposals",
+)
+isolation.route(
+    "GET", f"{API}/suspicions", Kind.LIST, plant=plant_open_suspicion, role=Role.AUDITOR
+)
+isolation.route(
+    "POST",
+    f"{API}/suspicions/{{suspicion_id}}/review",
+    Kind.WRITE,
+    plant=plant_open_suspicion,
+    object_param="suspicion_id",
+    model=Suspicion,
+    body=lambda _p: {"outcome": "Dicek di lapangan."},
+    role=Role.AUDITOR,
+)
+# The 360Giving shapes have no `items` of ids for the LIST check: the pages above are walked
+# as lists (by markers), and test_oversight_api checks another region's grant never shows.
+for _ext in ("json", "csv"):
+    isolation.route(
+        "GET",
+        f"{API}/opendata/360giving.{_ext}",
+        Kind.NONE,
+        plant=plant_awarded,
+        reason="the region's awarded grants in the 360Giving package (no paged items)",
+    )
+isolation.route(
+    "GET",
+    f"{API}/documents/nominative/{{programme_id}}",
+    Kind.DETAIL,
+    plant=plant_nominative,
+    object_param="programme_id",
+)
+isolation.route(
+    "GET",
+    f"{API}/documents/nphd/{{proposal_id}}",
+    Kind.DETAIL,
+    plant=plant_nphd,
+    object_param="proposal_id",
+)
+isolation.route(
+    "GET",
+    f"{API}/documents/disbursement/{{tranche_id}}",
+    Kind.DETAIL,
+    plant=plant_tranche_order,
+    object_param="tranche_id",
+)
