@@ -31,7 +31,10 @@ from .services.units import unit_create
 from .tenancy import dangerously_unscoped, region_scope
 
 DEMO_PASSWORD = "lumbung-demo"
-DEMO_ACCOUNTS_HINT = "admin@<slug>.demo, officer@<slug>.demo, head@<slug>.demo, auditor@<slug>.demo"
+DEMO_ACCOUNTS_HINT = (
+    "admin@<slug>.demo, officer@<slug>.demo, head@<slug>.demo, auditor@<slug>.demo, "
+    "dinsos@, pertimbangan@, tapd@, kepala@<slug>.demo"
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ def staff_accounts(slug: str) -> list[tuple[str, Role, str, str]]:
         (f"officer@{slug}.demo", Role.OFFICER, "DPMPTSP", "Analis Pelayanan"),
         (f"head@{slug}.demo", Role.UNIT_HEAD, "DPMPTSP", "Kepala Dinas"),
         (f"auditor@{slug}.demo", Role.AUDITOR, "INSP", "Auditor Ahli Muda"),
+        (f"dinsos@{slug}.demo", Role.OFFICER, "DINSOS", "Pekerja Sosial Ahli Pertama"),
+        (f"pertimbangan@{slug}.demo", Role.CONSIDERATION_TEAM, "SETDA", "Tim Pertimbangan"),
+        (f"tapd@{slug}.demo", Role.BUDGET_TEAM, "BPKAD", "Sekretaris TAPD"),
+        (f"kepala@{slug}.demo", Role.REGION_HEAD, "SETDA", "Kepala Daerah"),
     ]
 
 

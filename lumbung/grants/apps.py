@@ -19,6 +19,7 @@ class GrantsConfig(ModuleConfig):
     urls = "lumbung.grants.urls"
     api_router = "lumbung.grants.api.router"
     workflows = ("lumbung.grants.workflow.HIBAH_FLOW", "lumbung.grants.workflow.CYCLE_FLOW")
+    demo = "lumbung.grants.demo.demo_load_region"
     periodic_tasks = (
         "lumbung.grants.tasks.lpj_reminders_all",
         "lumbung.grants.tasks_flags.flags_refresh_all",
