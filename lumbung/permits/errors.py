@@ -28,7 +28,6 @@ class PermitsError(StrEnum):
     CHECKLIST_INCOMPLETE = "permits_checklist_incomplete"
     CHECKLIST_FAILED = "permits_checklist_failed"
     INSPECTION_NOT_SCHEDULED = "permits_inspection_not_scheduled"
-    INSPECTION_NOT_RECORDED = "permits_inspection_not_recorded"
     PAYMENT_REFERENCE_REQUIRED = "permits_payment_reference_required"
     NO_DEFAULT_APPROVAL = "permits_no_default_approval"
     NOT_OVERDUE = "permits_not_overdue"

@@ -195,3 +195,22 @@ def test_a_rule_cannot_name_another_regions_permit_type(
     with region_scope(pworld_a.region), pytest.raises(DomainError) as caught:
         routing_rule_save(region=pworld_a.region, actor=None, data=data)
     assert caught.value.code == ErrorCode.NOT_FOUND
+
+
+def test_a_bad_activity_is_refused_field_by_field(pworld_a: PermitsWorld) -> None:
+    from ..services.catalogue import kbli_save
+
+    values = {"code": "5610", "title_id": "", "risk_micro": "sedang", "risk_small": "rendah",
+              "risk_medium": "rendah", "risk_large": "rendah"}  # fmt: skip
+    with region_scope(pworld_a.region), pytest.raises(DomainError) as caught:
+        kbli_save(region=pworld_a.region, actor=None, values=values)
+    assert caught.value.code == PermitsError.KBLI_INVALID
+    assert set(caught.value.field_errors) == {"code", "title_id", "risk_micro"}
+
+
+def test_every_catalogue_write_leaves_its_audit_event(pworld_a: PermitsWorld) -> None:
+    # the fixture set the catalogue up through the services
+    assert events(pworld_a, "permits.requirement.save") == 3
+    assert events(pworld_a, "permits.type.sla") == 5
+    assert events(pworld_a, "permits.kbli.save") == 1
+    assert events(pworld_a, "permits.kbli.adopt_starter") == 1

@@ -34,6 +34,7 @@ from .factories import (
     check,
     pdf,
     permit_of,
+    png,
     reload,
     to_stage,
 )
@@ -300,3 +301,48 @@ def test_a_late_step_marks_the_application_as_past_a_deadline(pworld_a: PermitsW
         Application.objects.filter(pk=app.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
     moved = check(pworld_a, reload(app))
     assert moved.missed_deadline
+
+
+def test_only_the_verifying_units_staff_check_documents(pworld_a: PermitsWorld) -> None:
+    from lumbung.core.services.people import membership_grant
+
+    app = apply(pworld_a)
+    outsider = UserFactory.create(email="petugas-dinsos@example.test")
+    with region_scope(pworld_a.region):
+        membership_grant(
+            region=pworld_a.region,
+            actor=None,
+            user=outsider,
+            role=Role.OFFICER,
+            unit=pworld_a.world.other_unit,
+        )
+        answers = {d.pk: (True, "") for d in app.documents.filter(region=pworld_a.region)}
+        with pytest.raises(DomainError) as caught:
+            application_check(
+                region=pworld_a.region, actor=outsider, application=app, answers=answers
+            )
+    assert caught.value.code == PermitsError.NOT_STAGE_ROLE
+
+
+def test_withdrawing_and_new_documents_are_audited(pworld_a: PermitsWorld) -> None:
+    app = apply(pworld_a)
+    with region_scope(pworld_a.region):
+        application_request_correction(
+            region=pworld_a.region, actor=pworld_a.user(Role.OFFICER), application=app, note="x"
+        )
+        application_resubmit(
+            region=pworld_a.region,
+            actor=pworld_a.user(Role.CITIZEN),
+            application=reload(app),
+            documents={"foto": png("depan.png")},
+        )
+        application_request_correction(
+            region=pworld_a.region, actor=pworld_a.user(Role.OFFICER), application=reload(app),
+            note="y",
+        )  # fmt: skip
+        application_withdraw(
+            region=pworld_a.region, actor=pworld_a.user(Role.CITIZEN), application=reload(app)
+        )
+    assert {"permits.application.documents", "permits.application.withdraw"} <= audit_actions(
+        pworld_a, app
+    )
