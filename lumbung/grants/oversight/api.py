@@ -5,7 +5,7 @@ the generated PDFs."""
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from lumbung.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
@@ -134,7 +134,7 @@ def suspicion_raise_route(request: HttpRequest, region_slug: Path[str], data: Su
         **about,
     )
     ticket = raised.complaint.ticket if raised.complaint is not None else ""
-    return 201, {"handled_as": "complaint" if ticket else "review", "ticket": ticket}
+    return Status(201, {"handled_as": "complaint" if ticket else "review", "ticket": ticket})
 
 
 @router.get("/suspicions", response=list[SuspicionOut], summary="Suspicions waiting for review")
