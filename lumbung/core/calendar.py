@@ -12,6 +12,7 @@ import holidays as holidays_pkg
 from lokal.holidays import Holiday, get_holidays
 
 from .models import CollectiveLeaveDay, Region, RegionHoliday
+from .public_cache import remembered
 
 # How far ahead to load holidays when counting: generous enough for a 60-day SLA.
 _LOOKAHEAD_DAYS = 200
@@ -50,9 +51,33 @@ def decreed_collective_leave(year: int) -> list[tuple[dt.date, str, str]]:
     ]
 
 
+def _collective_leave() -> dict[dt.date, str]:
+    """Every decreed cuti bersama day (a few a year), kept in memory: see `remembered`."""
+    return remembered(
+        "calendar:collective",
+        lambda: dict(CollectiveLeaveDay.objects.values_list("date", "name")),
+    )
+
+
+def _region_days(region: Region) -> dict[dt.date, tuple[str, bool]]:
+    """The region's own days {date: (name, is a declared working day)}, kept in memory:
+    they change only through the audited calendar services."""
+    return remembered(
+        f"calendar:region:{region.pk}",
+        lambda: {
+            day: (name, working)
+            for day, name, working in RegionHoliday.objects.filter(region=region).values_list(
+                "date", "name", "is_working_day"
+            )
+        },
+    )
+
+
 @dataclass
 class RegionCalendar:
-    """The working-day calendar of one region over a window of dates."""
+    """The working-day calendar of one region over a window of dates. National holidays,
+    cuti bersama and the region's own days are read once per process and setup version,
+    so counting a deadline costs no query."""
 
     region: Region
 
@@ -69,33 +94,30 @@ class RegionCalendar:
         for year in range(start.year, end.year + 1):
             closed.update(national_holidays(year))
         if self.region.observes_cuti_bersama:
-            for day in CollectiveLeaveDay.objects.filter(date__range=(start, end)):
-                closed[day.date] = day.name
-        local = RegionHoliday.objects.filter(region=self.region, date__range=(start, end))
-        for holiday in local:
-            if holiday.is_working_day:
-                closed.pop(holiday.date, None)
+            closed.update(
+                (day, name) for day, name in _collective_leave().items() if start <= day <= end
+            )
+        for day, (name, working) in sorted(_region_days(self.region).items()):
+            if not start <= day <= end:
+                continue
+            if working:
+                closed.pop(day, None)
             else:
-                closed[holiday.date] = holiday.name
+                closed[day] = name
         return {d: n for d, n in closed.items() if start <= d <= end}
 
     def is_working_day(self, day: dt.date) -> bool:
         if day.weekday() >= 5:
-            return self._declared_working(day)
+            return day in self._declared_between(day, day)
         return day not in self.closed_days(day, day)
-
-    def _declared_working(self, day: dt.date) -> bool:
-        return RegionHoliday.objects.filter(
-            region=self.region, date=day, is_working_day=True
-        ).exists()
 
     def _declared_between(self, start: dt.date, end: dt.date) -> set[dt.date]:
         """Make-up working days the region declared in [start, end] (weekends included)."""
-        return set(
-            RegionHoliday.objects.filter(
-                region=self.region, is_working_day=True, date__range=(start, end)
-            ).values_list("date", flat=True)
-        )
+        return {
+            day
+            for day, (_name, working) in _region_days(self.region).items()
+            if working and start <= day <= end
+        }
 
     def add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
         """The deadline `days` working days after `start`: the end of that working day,

@@ -5,25 +5,34 @@ is rendered once and served from memory until something changes. "Something chan
 any audited write: every service write goes through `audit_record`, which bumps one shared
 version after its transaction commits, so no write can forget to invalidate. Signed-in
 people, requests with a session or a token, and responses that set a cookie or use a CSRF
-token are never cached."""
+token are never cached.
+
+How a region is set up (its row and modules, calendar, deadlines, categories) is kept in
+each process's memory the same way, under a second version that case work (filing a
+report, moving an application) leaves alone, so a busy region's own filings do not keep
+throwing it away."""
 
 from __future__ import annotations
 
+import base64
+import pickle
 import re
 import time
 import uuid
 from collections.abc import Callable
 from functools import cache as memoize
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 
 from .models import Region
 
-VERSION_KEY = "lumbung:public:version"
 _CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
@@ -38,29 +47,96 @@ def _patterns() -> list[re.Pattern[str]]:
     return [re.compile(p) for p in settings.LUMBUNG_PUBLIC_CACHE_PATHS]
 
 
-# The shared version, remembered by this process for LUMBUNG_PUBLIC_VERSION_SECONDS: under
+# Shared versions, each remembered by this process for LUMBUNG_PUBLIC_VERSION_SECONDS: under
 # load that saves a cache round trip per request; other processes see a write at most that
 # late, this process at once.
+#   public:   every audited write of a region; the cached public answers hang on it.
+#   settings: every audited write that is not case work (a report filed, an application
+#             moved): how regions are set up (modules, calendar, deadlines, categories),
+#             which this process keeps in memory with `remembered`.
+VERSION_KEY = "lumbung:public:version"
+SETTINGS_KEY = "lumbung:settings:version"
 _local: dict[str, tuple[str, float]] = {}
 
 
-def public_version() -> str:
-    remembered = _local.get(VERSION_KEY)
-    if remembered and time.monotonic() - remembered[1] < settings.LUMBUNG_PUBLIC_VERSION_SECONDS:
-        return remembered[0]
-    version = cache.get(VERSION_KEY)
+def shared_version(key: str) -> str:
+    remembered_at = _local.get(key)
+    if (
+        remembered_at
+        and time.monotonic() - remembered_at[1] < settings.LUMBUNG_PUBLIC_VERSION_SECONDS
+    ):
+        return remembered_at[0]
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or uuid.uuid4().hex
-    _local[VERSION_KEY] = (str(version), time.monotonic())
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key) or uuid.uuid4().hex
+    _local[key] = (str(version), time.monotonic())
     return str(version)
+
+
+def public_version() -> str:
+    return shared_version(VERSION_KEY)
+
+
+def settings_version() -> str:
+    return shared_version(SETTINGS_KEY)
+
+
+def _bump(key: str) -> None:
+    version = uuid.uuid4().hex
+    if not _database_cache_update(key, version):
+        cache.set(key, version, timeout=None)
+    _local[key] = (version, time.monotonic())
 
 
 def bump_public_version() -> None:
     """Make every cached public answer stale (called after an audited write commits)."""
-    version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, timeout=None)
-    _local[VERSION_KEY] = (version, time.monotonic())
+    _bump(VERSION_KEY)
+
+
+def bump_settings_version() -> None:
+    """Make every remembered setup stale (called after an audited write that is not case
+    work commits)."""
+    _bump(SETTINGS_KEY)
+
+
+def _database_cache_update(key: str, value: str) -> bool:
+    """With the database cache, a version is rewritten in one statement, in the cache's own
+    encoding: Django's `set` takes five (a count for culling, a transaction, a read and the
+    write), after every filing. False when the row is not there yet (then `set` makes it)."""
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return False
+    conn = connections[router.db_for_write(backend.cache_model_class)]
+    if conn.in_atomic_block:
+        return False  # inside a transaction the row lock would wait for its end
+    table = conn.ops.quote_name(backend.cache_model_class._meta.db_table)
+    column = conn.ops.quote_name("cache_key")
+    stored = base64.b64encode(pickle.dumps(value, backend.pickle_protocol)).decode("latin1")
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = %s WHERE {column} = %s",  # noqa: S608
+            [stored, backend.make_and_validate_key(key)],
+        )
+        return bool(cursor.rowcount == 1)
+
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def remembered(name: str, load: Callable[[], T]) -> T:
+    """`load()`, kept in this process's memory under the settings version: for what every
+    request of a region reads and only an audited setup change alters (its calendar,
+    deadlines, categories, a module's settings). `name` says what and whose."""
+    store = caches[settings.LUMBUNG_PUBLIC_CACHE]
+    key = f"settings:{settings_version()}:{name}"
+    hit = store.get(key, _MISSING)
+    if hit is not _MISSING:
+        return cast(T, hit)
+    value = load()
+    store.set(key, value, settings.LUMBUNG_PUBLIC_CACHE_SECONDS)
+    return value
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -124,12 +200,13 @@ def _rebuild(hit: tuple[bytes, dict[str, str]]) -> HttpResponse:
 
 def region_snapshot(slug: str) -> tuple[Region, list[str]] | None:
     """The active region with this slug and its enabled modules, kept in this process's
-    memory under the public version: every request names its region, and both change only
-    through audited writes, which bump the version. None for an unknown or inactive slug."""
+    memory under the settings version: every request names its region, and both change
+    only through audited setup writes, which bump it (case work, such as a filing, does
+    not). None for an unknown or inactive slug."""
     from .selectors import region_get_active, region_modules_enabled
 
     store = caches[settings.LUMBUNG_PUBLIC_CACHE]
-    key = f"region:{public_version()}:{slug}"
+    key = f"region:{settings_version()}:{slug}"
     hit = store.get(key)
     if hit is not None:
         return hit

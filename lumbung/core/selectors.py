@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -22,6 +23,7 @@ from .models import (
 )
 from .models.people import Role
 from .modules import registry
+from .public_cache import remembered
 from .workflow import workflows
 
 
@@ -113,10 +115,21 @@ def member_list(region: Region) -> QuerySet[Membership]:
 
 
 def staff_with_role(region: Region, role: Role, unit: Unit | None = None) -> list[User]:
-    members = Membership.objects.filter(region=region, role=role, is_active=True)
+    return staff_with_roles(region, [role], unit)
+
+
+def staff_with_roles(
+    region: Region, roles: Collection[Role], unit: Unit | None = None
+) -> list[User]:
+    """Active staff holding any of `roles` (in `unit`, or region-wide), each person once,
+    in one query."""
+    members = Membership.objects.filter(region=region, role__in=list(roles), is_active=True)
     if unit is not None:
         members = members.filter(Q(unit=unit) | Q(unit__isnull=True))
-    return [m.user for m in members.select_related("user")]
+    people: dict[int, User] = {}
+    for member in members.select_related("user").order_by("id"):
+        people.setdefault(member.user_id, member.user)
+    return list(people.values())
 
 
 def audit_event_list(
@@ -168,12 +181,16 @@ def notification_list(region: Region, user: User) -> QuerySet[Notification]:
 
 def module_settings(region: Region, module_key: str) -> dict[str, Any]:
     """The region's settings for a module: its stored values over the module's defaults
-    (keys the module no longer declares are ignored)."""
+    (keys the module no longer declares are ignored). The stored values are kept in this
+    process's memory until an audited setup write (see `public_cache.remembered`)."""
     config = registry.get(module_key)
     defaults = config.default_settings() if config else {}
-    stored = (
-        ModuleActivation.objects.filter(region=region, module=module_key)
-        .values_list("settings", flat=True)
-        .first()
+    stored = remembered(
+        f"module-settings:{region.pk}:{module_key}",
+        lambda: (
+            ModuleActivation.objects.filter(region=region, module=module_key)
+            .values_list("settings", flat=True)
+            .first()
+        ),
     )
     return {**defaults, **{k: v for k, v in (stored or {}).items() if k in defaults}}

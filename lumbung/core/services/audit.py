@@ -8,14 +8,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from ..context import current_request_id
 from ..models import AuditChainHead, AuditEvent, Region, User
 from ..models.audit import PLATFORM_CHAIN
 from ..pdp import mask_value
-from ..public_cache import bump_public_version
+from ..public_cache import bump_public_version, bump_settings_version
 from ..tenancy import dangerously_unscoped
 
 GENESIS = "0" * 64
@@ -74,16 +74,19 @@ def audit_record(
     obj: models.Model | None = None,
     changes: dict[str, Any] | None = None,
     reason: str = "",
+    casework: bool = False,
 ) -> AuditEvent:
-    """Append one event to the region's chain, inside the caller's transaction."""
+    """Append one event to the region's chain, inside the caller's transaction.
+    `casework=True` says the write changed a case (a report filed, an application moved),
+    not how the region is set up: the setup each process keeps in memory stays valid."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
     chain = chain_key(region)
-    head = _locked_head(chain)
+    seq, prev_hash = _advance_head(chain)
     event = AuditEvent(
         region=region,
         chain=chain,
-        seq=head.last_seq + 1,
+        seq=seq,
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor.email if actor is not None and actor.pk else "system",
@@ -94,23 +97,39 @@ def audit_record(
         changes=masked_changes(changes),
         reason=reason,
         request_id=current_request_id(),
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
     event.hash = event_digest(event)
     with dangerously_unscoped():
         event.save(force_insert=True)
-    AuditChainHead.objects.filter(chain=chain).update(last_seq=event.seq, last_hash=event.hash)
+    AuditChainHead.objects.filter(chain=chain).update(last_hash=event.hash)
     # Whatever changed in a region may show on a public page: cached public answers go
-    # stale on commit. Platform events (sign-ins, tokens) change no public page.
+    # stale on commit. Platform events (sign-ins, tokens) change no public page, but may
+    # change the setup (the national calendar) that processes keep in memory.
     if region is not None:
         transaction.on_commit(bump_public_version)
+    if not casework:
+        transaction.on_commit(bump_settings_version)
     return event
 
 
-def _locked_head(chain: str) -> AuditChainHead:
-    """The chain's head row, locked so that concurrent appends queue behind each other."""
-    AuditChainHead.objects.get_or_create(chain=chain, defaults={"last_hash": GENESIS})
-    return AuditChainHead.objects.select_for_update().get(chain=chain)
+def _advance_head(chain: str) -> tuple[int, str]:
+    """The chain's next number and the hash the event follows, in one statement that
+    locks the head row until commit, so concurrent appends queue behind each other. The
+    head's hash is set to the new event's once it is computed."""
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET last_seq = last_seq + 1 WHERE chain = %s "  # noqa: S608
+        "RETURNING last_seq, last_hash"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [chain])
+        row = cursor.fetchone()
+        if row is None:  # the chain's first event
+            AuditChainHead.objects.get_or_create(chain=chain, defaults={"last_hash": GENESIS})
+            cursor.execute(sql, [chain])
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 @dataclass(frozen=True)

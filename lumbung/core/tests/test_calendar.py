@@ -5,6 +5,7 @@ time zone."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -324,3 +325,42 @@ def test_counting_the_days_added_gives_back_the_same_number(
     # then the deadline is a working day, and exactly `days` working days lie up to it
     assert is_open(bandung, due.astimezone(WIB).date())
     assert between(bandung, received, due) == days
+
+
+# --- kept in the process's memory --------------------------------------------------------
+
+
+@pytest.fixture
+def process_memory():
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    locmem = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "d"},
+        "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+    }
+    with override_settings(CACHES=locmem):
+        caches["public"].clear()
+        yield
+        caches["public"].clear()
+
+
+def test_a_remembered_calendar_counts_without_queries_and_learns_a_new_holiday_at_once(
+    bandung: Region,
+    tangerang: Region,
+    process_memory: None,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    monday = at(dt.date(2026, 9, 21))
+    # given Bandung's calendar counted once in this process
+    assert add_days(bandung, monday, 4) == end_of(dt.date(2026, 9, 25))
+    # then counting again reads nothing from the database
+    with django_assert_num_queries(0):
+        assert add_days(bandung, monday, 4) == end_of(dt.date(2026, 9, 25))
+    # when Bandung declares Friday 25 September a local holiday (committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_holiday(bandung, dt.date(2026, 9, 25), "Hari Jadi Kota Bandung")
+    # then the next count skips it at once, and Tangerang's does not
+    assert add_days(bandung, monday, 4) == end_of(dt.date(2026, 9, 28))
+    assert add_days(tangerang, monday, 4) == end_of(dt.date(2026, 9, 25))

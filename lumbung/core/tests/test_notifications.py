@@ -41,3 +41,35 @@ def test_inbox_needs_login(client, world_a):
     response = client.get(f"/{world_a.region.slug}/notifications/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_notifications_sent_together_are_written_in_one_insert(
+    world_a, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from lumbung.core.services.notifications import notifications_batched
+
+    region, staff = world_a.region, [world_a.users[r] for r in (Role.OFFICER, Role.UNIT_HEAD)]
+    with region_scope(region), django_capture_on_commit_callbacks(execute=True):
+        # when a service tells two people inside one batch
+        with django_assert_num_queries(1), notifications_batched():
+            for person in staff:
+                notify(region=region, recipient=person, kind="t", title="Laporan baru")
+        # then both have it, and both are mailed on commit
+        assert Notification.objects.filter(region=region, title="Laporan baru").count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in staff)
+
+
+def test_a_batch_that_fails_writes_no_notification(world_a):
+    from lumbung.core.services.notifications import notifications_batched
+
+    region = world_a.region
+
+    def service_failing_after_telling() -> None:
+        with notifications_batched():
+            notify(region=region, recipient=world_a.users[Role.OFFICER], kind="t", title="Gagal")
+            raise RuntimeError("the service failed after telling")
+
+    with region_scope(region):
+        with pytest.raises(RuntimeError):
+            service_failing_after_telling()
+        assert not Notification.objects.filter(region=region, title="Gagal").exists()

@@ -121,3 +121,59 @@ def test_an_activated_region_is_found_at_once(client, db, real_cache):
     assert client.get("/kabupaten-bandung/").status_code == 404
     region_add(code="32.04", actor=None)
     assert client.get("/kabupaten-bandung/").status_code == 200
+
+
+def test_case_work_stales_public_pages_but_not_the_remembered_setup(world_a, real_cache):
+    from django.db import transaction
+
+    from lumbung.core.public_cache import public_version, settings_version
+    from lumbung.core.services.audit import audit_record
+
+    region = world_a.region
+    public, setup = public_version(), settings_version()
+    # when a case changes (a report filed, an application moved)
+    with region_scope(region), transaction.atomic():
+        audit_record(region=region, actor=None, action="test.case", casework=True)
+    # then public answers go stale, and the region's setup kept in memory stays
+    assert public_version() != public
+    assert settings_version() == setup
+    # when the setup changes
+    with region_scope(region), transaction.atomic():
+        audit_record(region=region, actor=None, action="test.setup")
+    # then both go stale
+    assert settings_version() != setup
+
+
+def test_with_the_database_cache_a_version_is_rewritten_in_one_statement(db_cache):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lumbung.core import public_cache
+
+    public_cache.bump_public_version()  # the first writes the row the usual way
+    with CaptureQueriesContext(connection) as captured:
+        public_cache.bump_public_version()
+    assert len(captured) == 1
+    # and it is the value Django's own cache reads, in this process and any other
+    version = public_cache._local[public_cache.VERSION_KEY][0]
+    assert cache.get(public_cache.VERSION_KEY) == version
+    public_cache._local.clear()
+    assert public_cache.public_version() == version
+
+
+@pytest.fixture
+def db_cache():
+    from django.core.management import call_command
+
+    database = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lumbung_cache_test",
+        },
+        "public": LOCMEM["public"],
+    }
+    with override_settings(CACHES=database):
+        call_command("createcachetable", verbosity=0)
+        yield
+        caches["default"].clear()
