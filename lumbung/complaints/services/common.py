@@ -24,8 +24,8 @@ from lumbung.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lumbung.core.models import Region, User
 from lumbung.core.models.people import Role
 from lumbung.core.permissions import roles_of
-from lumbung.core.selectors import staff_with_role
-from lumbung.core.services.notifications import notify
+from lumbung.core.selectors import staff_with_roles
+from lumbung.core.services.notifications import notifications_batched, notify
 from lumbung.core.services.workflow import case_transition
 
 from ..models import Complaint, ComplaintPhoto, ComplaintUpdate, PhotoKind, UpdateKind
@@ -207,18 +207,22 @@ def mail_reporter(complaint: Complaint, subject: str, body: str) -> None:
 
 
 def tell_unit(complaint: Complaint, title: str) -> None:
+    """Tell the unit's officers and head (the region admins when no unit has it yet), each
+    in their own language, in one insert."""
     if complaint.unit is None:
-        recipients = staff_with_role(complaint.region, Role.REGION_ADMIN)
+        recipients = staff_with_roles(complaint.region, [Role.REGION_ADMIN])
     else:
-        recipients = staff_with_role(
-            complaint.region, Role.OFFICER, complaint.unit
-        ) + staff_with_role(complaint.region, Role.UNIT_HEAD, complaint.unit)
-    for user in recipients:
-        with override(user.language):
-            notify(
-                region=complaint.region,
-                recipient=user,
-                kind="complaints.new",
-                title=title,
-                url=complaint.get_absolute_url(),
-            )
+        recipients = staff_with_roles(
+            complaint.region, [Role.OFFICER, Role.UNIT_HEAD], complaint.unit
+        )
+    url = complaint.get_absolute_url() if recipients else ""
+    with notifications_batched():
+        for user in recipients:
+            with override(user.language):
+                notify(
+                    region=complaint.region,
+                    recipient=user,
+                    kind="complaints.new",
+                    title=title,
+                    url=url,
+                )

@@ -20,8 +20,10 @@ from lumbung.core.attachments import CleanFile, clean_image
 from lumbung.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from lumbung.core.models import Region, User
 from lumbung.core.pdp import normalise_phone
+from lumbung.core.public_cache import remembered
 from lumbung.core.selectors import module_settings
 from lumbung.core.services.audit import audit_record
+from lumbung.core.services.notifications import notifications_batched
 from lumbung.core.services.numbering import number_format, number_next
 from lumbung.core.services.workflow import case_start
 
@@ -114,9 +116,11 @@ def report_file(
             action="complaints.file",
             obj=complaint,
             changes={"category": category.code, "public": complaint.is_public, "source": source},
+            casework=True,
         )
-        tell_reporter_filed(complaint, secret)
-        tell_unit(complaint, _("New report %(ticket)s") % {"ticket": complaint.ticket})
+        with notifications_batched():
+            tell_reporter_filed(complaint, secret)
+            tell_unit(complaint, _("New report %(ticket)s") % {"ticket": complaint.ticket})
     return Filed(complaint, secret)
 
 
@@ -124,7 +128,7 @@ def _validate_report(
     region: Region, data: ReportInput, photos: Sequence[UploadedFile]
 ) -> tuple[Category, dict[str, Any], list[CleanFile]]:
     errors: dict[str, list[str]] = {}
-    category = Category.objects.filter(region=region, code=data.category, is_active=True).first()
+    category = _active_category(region, data.category)
     if category is None:
         errors["category"] = [_("Choose one of the region's categories.")]
     description = data.description.strip()
@@ -163,6 +167,19 @@ def _validate_report(
         is_public=category.public_by_default if data.is_public is None else data.is_public,
     )
     return category, fields, cleaned
+
+
+def _active_category(region: Region, code: str) -> Category | None:
+    """The region's active category of this code with its default unit, kept in memory:
+    categories change only through the audited admin services."""
+    return remembered(
+        f"complaints:category:{region.pk}:{code}",
+        lambda: (
+            Category.objects.filter(region=region, code=code, is_active=True)
+            .select_related("default_unit")
+            .first()
+        ),
+    )
 
 
 def _location_errors(data: ReportInput) -> dict[str, list[str]]:
@@ -262,6 +279,8 @@ def report_support(
         Complaint.objects.filter(region=region, pk=complaint.pk).update(
             supporters_count=F("supporters_count") + 1
         )
-        audit_record(region=region, actor=actor, action="complaints.support", obj=complaint)
+        audit_record(
+            region=region, actor=actor, action="complaints.support", obj=complaint, casework=True
+        )
     complaint.refresh_from_db(fields=["supporters_count"])
     return complaint.supporters_count

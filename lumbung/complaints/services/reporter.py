@@ -96,6 +96,7 @@ def _reporter_reply(
                 action="complaints.rate",
                 obj=complaint,
                 changes={"rating": rating},
+                casework=True,
             )
     complaint.refresh_from_db()
     return complaint

@@ -89,6 +89,7 @@ def report_mark_duplicate(
             action="complaints.merge",
             obj=complaint,
             changes={"duplicate_of": original.ticket},
+            casework=True,
         )
     complaint.refresh_from_db()
     return complaint
@@ -161,6 +162,7 @@ def report_answer(
             action="complaints.answer" if public else "complaints.note",
             obj=complaint,
             changes={"public": public, "photos": len(cleaned)},
+            casework=True,
         )
         if public:
             tell_reporter(
@@ -206,6 +208,7 @@ def report_route(
             obj=complaint,
             changes={"unit": [str(old) if old else None, str(unit)]},
             reason=note,
+            casework=True,
         )
         tell_unit(
             complaint, _("Report %(ticket)s was routed to you") % {"ticket": complaint.ticket}
@@ -248,6 +251,7 @@ def report_assign(
             action="complaints.assign",
             obj=complaint,
             changes={"assignee": assignee.pk if assignee else None},
+            casework=True,
         )
         if assignee is not None and assignee.pk != actor.pk:
             with override(assignee.language):
