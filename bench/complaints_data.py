@@ -80,7 +80,7 @@ INSERT INTO complaints_complaint (
     duplicate_of_id, supporters_count, source, client_id,
     first_response_at, first_response_on_time, first_response_seconds,
     resolved_at, resolved_on_time, resolution_seconds, closed_at, reopen_count,
-    rating, rating_comment, created_at, updated_at)
+    rating, rating_comment, created_at, updated_at, paused_state)
 SELECT
     %(region)s, s.state, s.created_at + interval '1 hour', s.due_at, 0, 1,
     %(prefix)s || extract(year FROM s.created_at)::int || '-'
@@ -101,7 +101,7 @@ SELECT
          THEN s.created_at + s.r2 * interval '14 days' END,
     0,
     CASE WHEN s.state = 'closed' AND s.r3 < 0.6 THEN 1 + (s.r3 * 8)::int %% 5 END,
-    '', s.created_at, s.created_at
+    '', s.created_at, s.created_at, ''
 FROM (
     SELECT g, r1, r2, r3, created_at,
         CASE WHEN r1 < 0.55 THEN 'closed' WHEN r1 < 0.70 THEN 'in_progress'
