@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.core.modules import ModuleConfig, SettingField
+from lumbung.core.modules import ModuleConfig, PublicDataset, SettingField
+
+if TYPE_CHECKING:
+    from lumbung.core.models import Region
+
+
+def _public_figures(region: Region) -> Iterable[dict[str, Any]]:
+    from .selectors_stats import permits_stats
+
+    return permits_stats(region)
 
 
 class PermitsConfig(ModuleConfig):
@@ -41,6 +53,9 @@ class PermitsConfig(ModuleConfig):
             int,
             60,
         ),
+    )
+    public_datasets = (
+        PublicDataset("permits_figures", _("Licensing figures per permit type"), _public_figures),
     )
     order = 30
 

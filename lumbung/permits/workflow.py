@@ -40,6 +40,8 @@ STAGE_ROLES: dict[str, frozenset[Role]] = {
 }
 STAFF_STAGES = tuple(STAGE_ROLES)
 CORRECTABLE = (DOCUMENT_CHECK, INSPECTION, RECOMMENDATION, APPROVAL)
+# Stages where only the permit type's verifying unit (or region-wide staff) acts.
+VERIFYING_STAGES = (DOCUMENT_CHECK, INSPECTION, RECOMMENDATION)
 # Stages whose deadline a permit type sets (the stages where the region's clock runs).
 SLA_STAGES = STAFF_STAGES
 BEFORE_PAYMENT = (DOCUMENT_CHECK, INSPECTION, RECOMMENDATION, APPROVAL)

@@ -21,7 +21,7 @@ from lumbung.core.services.workflow import case_transition
 
 from ..errors import PermitsError
 from ..models import Application, StageSla
-from ..workflow import APPLICATION_FLOW, SLA_STAGES, STAGE_ROLES
+from ..workflow import APPLICATION_FLOW, SLA_STAGES, STAGE_ROLES, VERIFYING_STAGES
 
 MODULE = "permits"
 
@@ -146,7 +146,7 @@ def require_stage_role(region: Region, actor: User, application: Application) ->
 
 def require_verifying_unit(region: Region, actor: User, application: Application) -> None:
     permit_type = application.permit_type
-    staff_stage = application.state in ("document_check", "inspection", "recommendation")
+    staff_stage = application.state in VERIFYING_STAGES
     if permit_type is None or permit_type.verifying_unit_id is None or not staff_stage:
         return
     if not member_of_unit(

@@ -209,9 +209,10 @@ def application_approve(
     expected_version: int | None = None,
 ) -> Application:
     """Approve: on to signing, or first to the levy's payment when the levy is above zero."""
-    fee_due = application.fee_amount > 0 and not application.paid_at
+    locked = lock(region, application, expected_version)
+    fee_due = locked.fee_amount > 0 and not locked.paid_at
     action = "approve_for_payment" if fee_due else "approve"
-    fresh = begin(region, actor, application, action, expected_version)
+    fresh = begin(region, actor, locked, action, locked.version)
     not_own(fresh, actor)
     return move(region, actor, fresh, action, note)
 

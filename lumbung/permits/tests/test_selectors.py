@@ -114,3 +114,15 @@ def test_the_public_figures_count_per_permit_type(
     assert rows["report_only"]["applications"] == 2
     assert rows["report_only"]["median_working_days"] == 0
     assert not any("nik" in key or "owner" in key for key in pharmacy)
+
+
+def test_the_figures_are_the_modules_public_dataset(pworld_a: PermitsWorld) -> None:
+    from lumbung.core.modules import registry
+
+    register(pworld_a)
+    config = registry.get("permits")
+    assert config is not None
+    (dataset,) = config.public_datasets
+    with region_scope(pworld_a.region):
+        rows = list(dataset.rows(pworld_a.region))
+    assert [(r["key"], r["applications"]) for r in rows] == [("report_only", 1)]
