@@ -9,12 +9,23 @@ checked as a write: another region's id is a 404 and its row stays as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from lumbung.core.models import Membership, Region, User
 from lumbung.core.models.people import Role
 from lumbung.core.testing.isolation import Kind, Planted, isolation
 
 from ..models import Document, Organisation, Proposal
-from .test_isolation import _organisation, _programme, _proposal, plant_document
+from .test_isolation import (
+    _organisation,
+    _programme,
+    _proposal,
+    plant_document,
+    plant_item,
+    plant_organisation,
+    plant_programme,
+    plant_proposal,
+)
 
 NS = "core:grants"
 
@@ -85,3 +96,40 @@ for _name in ("resubmit", "withdraw", "lpj", "document"):
         model=Proposal,
     )
 isolation.page(f"{NS}:document", Kind.DETAIL, plant=plant_own_document, object_param="pk")
+
+
+def plant_overdue_lpj(region: Region, tag: str) -> Planted:
+    """A disbursed proposal whose LPJ was due a year ago."""
+    proposal = _proposal(region, tag)
+    Proposal.objects.filter(region=region, pk=proposal.pk).update(
+        state="disbursed", lpj_due_on=dt.date(2025, 1, 10)
+    )
+    return Planted(proposal.pk, (tag,))
+
+
+# The staff's pages
+isolation.page(f"{NS}:queue", Kind.LIST, plant=plant_proposal, role=Role.OFFICER)
+isolation.page(
+    f"{NS}:case", Kind.DETAIL, plant=plant_proposal, object_param="pk", role=Role.OFFICER
+)
+isolation.page(
+    f"{NS}:case-step",
+    Kind.WRITE,
+    plant=plant_proposal,
+    object_param="pk",
+    model=Proposal,
+    role=Role.OFFICER,
+)
+isolation.page(f"{NS}:lpj-overdue", Kind.LIST, plant=plant_overdue_lpj, role=Role.OFFICER)
+isolation.page(f"{NS}:organisations", Kind.LIST, plant=plant_organisation, role=Role.OFFICER)
+isolation.page(
+    f"{NS}:organisation",
+    Kind.DETAIL,
+    plant=plant_organisation,
+    object_param="pk",
+    role=Role.OFFICER,
+)
+isolation.page(f"{NS}:programmes", Kind.LIST, plant=plant_programme)
+isolation.page(f"{NS}:programme-edit", Kind.DETAIL, plant=plant_programme, object_param="pk")
+isolation.page(f"{NS}:checklist", Kind.LIST, plant=plant_item)
+isolation.page(f"{NS}:checklist-edit", Kind.DETAIL, plant=plant_item, object_param="pk")
