@@ -3,6 +3,7 @@ own pages, the staff's and the oversight pages."""
 
 from django.urls import URLPattern
 
+from .bansos.urls import urlpatterns as bansos_pages
 from .oversight.urls import urlpatterns as oversight_pages
 from .views.backoffice import urlpatterns as staff_pages
 from .views.citizen import urlpatterns as citizen_pages
@@ -17,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     *document_pages,
     *staff_pages,
     *oversight_pages,
+    *bansos_pages,
 ]
