@@ -26,6 +26,8 @@ class ComplaintsConfig(ModuleConfig):
     description = _(
         "Citizens report problems and follow them to the end; every unit works to a deadline."
     )
+    staff_url = "core:complaints:queue"
+    staff_perm = "complaints.view_queue"
     url_prefix = "complaints"
     urls = "lumbung.complaints.urls"
     api_router = "lumbung.complaints.api.router"

@@ -82,6 +82,9 @@ class ModuleConfig(AppConfig):
     # Dotted path of `fn(region) -> None` that `lumbung demo` calls for each demo region with
     # the module on, once its units, staff and citizens exist. It must be idempotent.
     demo: ClassVar[str | None] = None
+    # The staff's way in (a URL name taking region_slug) and who sees the link to it.
+    staff_url: ClassVar[str | None] = None
+    staff_perm: ClassVar[str] = ""
     always_on: ClassVar[bool] = False
     order: ClassVar[int] = 100
     # Django picks the one AppConfig in apps.py marked default; the base class is imported

@@ -15,6 +15,8 @@ class GrantsConfig(ModuleConfig):
         "Hibah proposals from submission to accountability report, and bansos lists from "
         "registry to handover, in the open."
     )
+    staff_url = "core:grants:queue"
+    staff_perm = "grants.view_queue"
     url_prefix = "grants"
     urls = "lumbung.grants.urls"
     api_router = "lumbung.grants.api.router"
