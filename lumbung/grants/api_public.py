@@ -29,7 +29,7 @@ class RegisterQuery(Schema):
     q: str = Field("", max_length=100, description="words in title, purpose or organisation")
 
 
-class AmountsOut(Schema):
+class RegisterAmountsOut(Schema):
     requested: Decimal
     recommended: Decimal | None
     considered: Decimal | None
@@ -37,7 +37,7 @@ class AmountsOut(Schema):
     disbursed: Decimal
 
 
-class StepOut(Schema):
+class RegisterStepOut(Schema):
     state: str
     label: str
     at: dt.datetime
@@ -53,7 +53,7 @@ class RegisterItemOut(Schema):
     programme_year: int
     state: str
     state_label: str
-    amounts: AmountsOut
+    amounts: RegisterAmountsOut
     kelurahan_code: str
     latitude: Decimal | None
     longitude: Decimal | None
@@ -96,7 +96,7 @@ class RegisterDetailOut(RegisterItemOut):
     decision_number: str
     nphd_signed_on: dt.date | None
     lpj_due_on: dt.date | None
-    steps: list[StepOut]
+    steps: list[RegisterStepOut]
 
 
 @router.get(
