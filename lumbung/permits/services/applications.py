@@ -4,7 +4,6 @@ and renewing a permit."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +12,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal import nik, npwp
 
@@ -21,7 +19,6 @@ from lumbung.core.attachments import CleanFile, clean_image, clean_pdf
 from lumbung.core.errors import DomainError, ValidationFailed
 from lumbung.core.kelurahan import kelurahan_name
 from lumbung.core.models import Region, User
-from lumbung.core.permissions import roles_of
 from lumbung.core.services.numbering import number_format, number_next
 from lumbung.core.services.workflow import case_start
 
@@ -33,20 +30,16 @@ from ..models import (
     ApplicationDocument,
     DocumentFormat,
     Permit,
-    PermitStatus,
     Requirement,
 )
 from ..models.common import MONEY_MAX
 from ..selectors import Plan, requirements_for
-from ..workflow import STAFF
 from .common import (
     begin,
-    lock,
     move,
     record,
     region_today,
     require_applicant,
-    same_region,
     settings_of,
 )
 from .issuing import permit_issue
@@ -330,75 +323,3 @@ def application_withdraw(
     fresh = begin(region, actor, application, "withdraw", expected_version)
     require_applicant(fresh, actor)
     return move(region, actor, fresh, "withdraw", note)
-
-
-@transaction.atomic
-def payment_record(
-    *,
-    region: Region,
-    actor: User,
-    application: Application,
-    reference: str,
-    expected_version: int | None = None,
-) -> Application:
-    """Record the levy's payment reference (no gateway: the applicant or an officer enters
-    the bank's reference). An application approved by default is then issued by the system
-    at once; any other goes to signing."""
-    fresh = lock(region, application, expected_version)
-    reference = reference.strip()
-    if not reference:
-        raise DomainError(
-            PermitsError.PAYMENT_REFERENCE_REQUIRED,
-            _("Enter the payment reference."),
-            field_errors={"reference": [_("This field is required.")]},
-            status=422,
-        )
-    # Both ways out of the payment stage start there; the applicant, or staff, records it.
-    fresh = begin(region, actor, fresh, "record_payment", fresh.version)
-    if not roles_of(actor, region) & STAFF:
-        require_applicant(fresh, actor)
-    action = "issue_by_default" if fresh.approved_by_default else "record_payment"
-    Application.objects.filter(region=region, pk=fresh.pk).update(
-        payment_reference=reference[:80], paid_at=timezone.now(), payment_recorded_by=actor
-    )
-    record(region, actor, fresh, "application.payment", {"payment_reference": reference[:80]})
-    if fresh.approved_by_default:
-        reason = _("Approved by default earlier; the levy is now paid (reference %(ref)s).") % {
-            "ref": reference[:80]
-        }
-        moved = move(region, None, fresh, action, reason)
-        permit_issue(region, moved, signed_by=None, by_default=True, reason=reason)
-        return moved
-    return move(region, actor, fresh, action)
-
-
-def renewal_open(region: Region, permit: Permit) -> None:
-    """A permit is renewed from `renewal_window_days` before its last day, or after it."""
-    if permit.valid_until is None:
-        raise DomainError(
-            PermitsError.RENEWAL_NOT_NEEDED, _("This permit does not expire."), status=409
-        )
-    if permit.status == PermitStatus.REVOKED:
-        raise DomainError(
-            PermitsError.PERMIT_STATUS, _("A revoked permit cannot be renewed."), status=409
-        )
-    window = int(settings_of(region)["renewal_window_days"])
-    opens = permit.valid_until - dt.timedelta(days=window)
-    if region_today(region) < opens:
-        raise DomainError(
-            PermitsError.RENEWAL_TOO_EARLY,
-            _("Renewal opens on %(date)s.") % {"date": opens.isoformat()},
-            status=409,
-        )
-
-
-@transaction.atomic
-def application_renew(
-    *, region: Region, actor: User, permit: Permit, data: ApplicationInput
-) -> Application:
-    """Apply again for a permit, linked to it: from the renewal window before its expiry,
-    or after it. Only the holder (the account that applied) renews."""
-    same_region(region, permit)
-    require_applicant(permit.application, actor)
-    renewal_open(region, permit)
-    return application_apply(region=region, actor=actor, data=data, renews=permit)

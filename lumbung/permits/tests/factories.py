@@ -23,7 +23,7 @@ from lumbung.core.tenancy import region_scope
 from lumbung.core.tests.factories import RegionWorld, UserFactory
 
 from ..models import Application, FeeKind, Kbli, Permit, PermitType
-from ..services.applications import ApplicationInput, application_apply, payment_record
+from ..services.applications import ApplicationInput, application_apply
 from ..services.catalogue import (
     PermitTypeInput,
     kbli_save,
@@ -32,6 +32,7 @@ from ..services.catalogue import (
     stage_sla_set,
 )
 from ..services.kbli import kbli_adopt_starter
+from ..services.payment import payment_record
 from ..services.stages import (
     application_approve,
     application_check,

@@ -18,9 +18,10 @@ from ..codes import code_for
 from ..errors import PermitsError
 from ..models import Application, Permit, PermitType
 from ..selectors import verify
-from ..services.applications import application_renew, payment_record
 from ..services.defaults import application_approve_by_default
 from ..services.issuing import permit_reinstate, permit_revoke, permit_suspend
+from ..services.payment import payment_record
+from ..services.renewal import application_renew
 from ..tasks import approve_by_default_all, renewal_reminders, renewal_reminders_all
 from .factories import (
     NIK,

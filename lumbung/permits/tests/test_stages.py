@@ -18,7 +18,8 @@ from lumbung.core.tests.factories import UserFactory
 
 from ..errors import PermitsError
 from ..models import Application, InspectionPhoto
-from ..services.applications import application_resubmit, application_withdraw, payment_record
+from ..services.applications import application_resubmit, application_withdraw
+from ..services.payment import payment_record
 from ..services.stages import (
     application_approve,
     application_check,
