@@ -56,22 +56,24 @@ def _patterns() -> list[re.Pattern[str]]:
 #             which this process keeps in memory with `remembered`.
 VERSION_KEY = "lumbung:public:version"
 SETTINGS_KEY = "lumbung:settings:version"
+_SHARED = (VERSION_KEY, SETTINGS_KEY)
 _local: dict[str, tuple[str, float]] = {}
 
 
 def shared_version(key: str) -> str:
     remembered_at = _local.get(key)
-    if (
-        remembered_at
-        and time.monotonic() - remembered_at[1] < settings.LUMBUNG_PUBLIC_VERSION_SECONDS
-    ):
+    now = time.monotonic()
+    if remembered_at and now - remembered_at[1] < settings.LUMBUNG_PUBLIC_VERSION_SECONDS:
         return remembered_at[0]
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(key) or uuid.uuid4().hex
-    _local[key] = (str(version), time.monotonic())
-    return str(version)
+    # Both versions in one read: a request that needs one soon needs the other.
+    found = cache.get_many(_SHARED)
+    for name in _SHARED:
+        version = found.get(name)
+        if version is None:
+            cache.add(name, uuid.uuid4().hex, timeout=None)
+            version = cache.get(name) or uuid.uuid4().hex
+        _local[name] = (str(version), now)
+    return _local[key][0]
 
 
 def public_version() -> str:
