@@ -26,20 +26,20 @@ from .api_hibah_common import (
     shown,
 )
 from .api_schemas_hibah import (
-    DocumentOut,
-    LineIn,
+    HibahDocumentOut,
+    HibahLineIn,
+    HibahOrganisationIn,
+    HibahOrganisationOut,
+    HibahOrganisationPatch,
+    HibahOrganisationQuery,
+    HibahOrganisationSummaryOut,
+    HibahProposalIn,
+    HibahProposalOut,
+    HibahProposalSummaryOut,
+    HibahQueueQuery,
+    HibahResubmitIn,
+    HibahStepIn,
     Note,
-    OrganisationIn,
-    OrganisationOut,
-    OrganisationPatch,
-    OrganisationQuery,
-    OrganisationSummaryOut,
-    ProposalIn,
-    ProposalOut,
-    ProposalSummaryOut,
-    QueueQuery,
-    ResubmitIn,
-    StepIn,
     Version,
 )
 from .models import Document, HibahProgramme, Organisation, Proposal
@@ -69,7 +69,7 @@ def no_nul(request: HttpRequest) -> None:
         raise ValidationFailed({"__all__": [_("Text may not contain NUL characters.")]})
 
 
-def lines_of(lines: list[LineIn]) -> list[BudgetLineInput]:
+def lines_of(lines: list[HibahLineIn]) -> list[BudgetLineInput]:
     return [BudgetLineInput(li.description, li.quantity, li.unit, li.unit_price) for li in lines]
 
 
@@ -78,13 +78,13 @@ def lines_of(lines: list[LineIn]) -> list[BudgetLineInput]:
 
 @router.post(
     "/organisations",
-    response={201: OrganisationOut},
+    response={201: HibahOrganisationOut},
     summary="Register an organisation",
     description="The caller becomes one of its accounts. It waits for staff verification, "
     "which later proposals reuse. Codes: grants_organisation_exists (409), validation_error.",
 )
 def organisation_create(
-    request: HttpRequest, region_slug: Path[str], payload: OrganisationIn
+    request: HttpRequest, region_slug: Path[str], payload: HibahOrganisationIn
 ) -> Status[dict[str, Any]]:
     data = payload.dict()
     data["officers"] = [dict(o) for o in data["officers"]]
@@ -96,13 +96,13 @@ def organisation_create(
 
 @router.get(
     "/organisations",
-    response=list[OrganisationSummaryOut],
+    response=list[HibahOrganisationSummaryOut],
     summary="Organisations (staff)",
     description="The region's registered organisations, filtered by verification.",
 )
 @paginate(Page)
 def organisations(
-    request: HttpRequest, region_slug: Path[str], filters: Query[OrganisationQuery]
+    request: HttpRequest, region_slug: Path[str], filters: Query[HibahOrganisationQuery]
 ) -> Any:
     region, _user = require(request, "grants.view_queue")
     found = Organisation.objects.filter(region=region)
@@ -116,7 +116,7 @@ def organisations(
 
 @router.get(
     "/my/organisations",
-    response=list[OrganisationSummaryOut],
+    response=list[HibahOrganisationSummaryOut],
     summary="The organisations I act for",
     description="Those the caller's account is registered for, in this region.",
 )
@@ -126,7 +126,7 @@ def my_organisations(request: HttpRequest, region_slug: Path[str]) -> list[Any]:
 
 @router.get(
     "/organisations/{int:organisation_id}",
-    response=OrganisationOut,
+    response=HibahOrganisationOut,
     summary="One organisation",
     description="For the region's grants staff and the organisation's own accounts; anyone "
     "else gets a 404.",
@@ -140,13 +140,16 @@ def organisation_detail(
 
 @router.patch(
     "/organisations/{int:organisation_id}",
-    response=OrganisationOut,
+    response=HibahOrganisationOut,
     summary="Change an organisation's facts",
     description="By its accounts or registry staff. A changed legal fact (registration "
     "number or date, NPWP, bank account) sends a verified organisation back to pending.",
 )
 def organisation_change(
-    request: HttpRequest, region_slug: Path[str], organisation_id: int, payload: OrganisationPatch
+    request: HttpRequest,
+    region_slug: Path[str],
+    organisation_id: int,
+    payload: HibahOrganisationPatch,
 ) -> dict[str, Any]:
     organisation, _viewer = organisation_visible(request, organisation_id)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -160,7 +163,7 @@ def organisation_change(
 
 @router.post(
     "/organisations/{int:organisation_id}/documents",
-    response={201: DocumentOut},
+    response={201: HibahDocumentOut},
     summary="Attach a document to an organisation (multipart)",
     description=f"A PDF or a photo, checked by content and size-capped. kind: one of "
     f"{DOCUMENT_KINDS} (the organisation's accounts attach its own kinds only).",
@@ -189,13 +192,13 @@ def organisation_document(
 
 @router.get(
     "/proposals",
-    response=list[ProposalSummaryOut],
+    response=list[HibahProposalSummaryOut],
     summary="The staff's queue, nearest deadline first",
     description="Filter by stage (a workflow state), programme, evaluating unit, and "
     "whether the step is past its deadline; each row carries its due_at.",
 )
 @paginate(Page)
-def queue(request: HttpRequest, region_slug: Path[str], filters: Query[QueueQuery]) -> Any:
+def queue(request: HttpRequest, region_slug: Path[str], filters: Query[HibahQueueQuery]) -> Any:
     region, _user = require(request, "grants.view_queue")
     found = proposal_queue(region, state=filters.stage, overdue=filters.overdue)
     if filters.programme:
@@ -210,7 +213,7 @@ def queue(request: HttpRequest, region_slug: Path[str], filters: Query[QueueQuer
 
 @router.post(
     "/proposals",
-    response={201: ProposalOut},
+    response={201: HibahProposalOut},
     summary="Submit a proposal with its RAB",
     description="For one of the caller's organisations, to an open programme. The requested "
     "amount is the RAB's exact sum. Codes: grants_not_applicant (403), "
@@ -218,7 +221,7 @@ def queue(request: HttpRequest, region_slug: Path[str], filters: Query[QueueQuer
     "grants_budget_empty, grants_amount_invalid, validation_error (422).",
 )
 def proposal_create(
-    request: HttpRequest, region_slug: Path[str], payload: ProposalIn
+    request: HttpRequest, region_slug: Path[str], payload: HibahProposalIn
 ) -> Status[dict[str, Any]]:
     region, user = region_of(request), actor_of(request)
     organisation, _viewer = organisation_visible(request, payload.organisation_id)
@@ -239,7 +242,7 @@ def proposal_create(
 
 @router.get(
     "/my/proposals",
-    response=list[ProposalSummaryOut],
+    response=list[HibahProposalSummaryOut],
     summary="My organisations' proposals",
     description="Every proposal of the organisations the caller acts for, newest first.",
 )
@@ -255,7 +258,7 @@ def my_proposals(request: HttpRequest, region_slug: Path[str]) -> Any:
 
 @router.get(
     "/proposals/{int:proposal_id}",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="One proposal",
     description="Its amount at every stage with the justifications, the RAB, checklist "
     "answers (computed ones with their evidence), tranches, documents and its timeline. "
@@ -268,7 +271,7 @@ def proposal_detail(request: HttpRequest, region_slug: Path[str], proposal_id: i
 
 @router.post(
     "/proposals/{int:proposal_id}/documents",
-    response={201: DocumentOut},
+    response={201: HibahDocumentOut},
     summary="Attach a document to a proposal (multipart)",
     description=f"kind: one of {DOCUMENT_KINDS}. Checked by content and size-capped.",
 )
@@ -293,13 +296,13 @@ def proposal_document(
 
 @router.post(
     "/proposals/{int:proposal_id}/withdraw",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Withdraw a proposal (applicant)",
     description="Before the check passes, or while it is back for correction. Codes: "
     "grants_not_applicant (403), invalid_transition, concurrent_update (409).",
 )
 def proposal_withdraw_route(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: StepIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahStepIn
 ) -> Any:
     proposal, viewer = proposal_visible(request, proposal_id)
     proposal_withdraw(
@@ -314,13 +317,13 @@ def proposal_withdraw_route(
 
 @router.post(
     "/proposals/{int:proposal_id}/resubmit",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Resubmit a corrected proposal (applicant)",
     description="It returns to the step that sent it back, with that step's working days "
     "left. New `lines` replace the RAB and set a new requested amount.",
 )
 def proposal_resubmit_route(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: ResubmitIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahResubmitIn
 ) -> Any:
     proposal, viewer = proposal_visible(request, proposal_id)
     proposal_resubmit(
@@ -334,14 +337,14 @@ def proposal_resubmit_route(
     return shown(request, proposal, viewer)
 
 
-class LpjForm(Schema):
+class HibahLpjForm(Schema):
     expected_version: int = Version
     note: str = Note
 
 
 @router.post(
     "/proposals/{int:proposal_id}/lpj",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Hand in the accountability report (LPJ, multipart)",
     description="By the organisation's accounts once the grant is disbursed; `document` is "
     "the LPJ (PDF or a photo). Codes: grants_document_required (422), invalid_transition, "
@@ -351,7 +354,7 @@ def proposal_lpj(
     request: HttpRequest,
     region_slug: Path[str],
     proposal_id: int,
-    form: Form[LpjForm],
+    form: Form[HibahLpjForm],
     document: File[UploadedFile | None] = None,
 ) -> Any:
     no_nul(request)

@@ -14,14 +14,14 @@ from lumbung.core.permissions import can
 
 from .api_hibah_common import is_grants_staff
 from .api_schemas_hibah import (
-    ChecklistItemIn,
-    ChecklistItemOut,
-    ChecklistItemPatch,
-    ChecklistQuery,
-    ProgrammeIn,
-    ProgrammeOut,
-    ProgrammePatch,
-    ProgrammeQuery,
+    HibahChecklistItemIn,
+    HibahChecklistItemOut,
+    HibahChecklistItemPatch,
+    HibahChecklistQuery,
+    HibahProgrammeIn,
+    HibahProgrammeOut,
+    HibahProgrammePatch,
+    HibahProgrammeQuery,
 )
 from .models import ChecklistItem, HibahProgramme
 from .selectors_hibah import programme_usage
@@ -69,13 +69,15 @@ def _programme_data(sent: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/programmes",
-    response=list[ProgrammeOut],
+    response=list[HibahProgrammeOut],
     summary="Hibah programmes, with their use of the ceiling",
     description="Every signed-in caller sees the active ones (to apply to); the region's "
     "staff may ask for inactive ones too. Each shows its ceiling, the approved total of the "
     "proposals it funds and what remains.",
 )
-def programmes(request: HttpRequest, region_slug: Path[str], filters: Query[ProgrammeQuery]) -> Any:
+def programmes(
+    request: HttpRequest, region_slug: Path[str], filters: Query[HibahProgrammeQuery]
+) -> Any:
     region, user = region_of(request), actor_of(request)
     staff = is_grants_staff(user, region) or can(user, "grants.manage_programmes", region)
     if filters.include_inactive and not staff:
@@ -90,13 +92,13 @@ def programmes(request: HttpRequest, region_slug: Path[str], filters: Query[Prog
 
 @router.post(
     "/programmes",
-    response={201: ProgrammeOut},
+    response={201: HibahProgrammeOut},
     summary="Add a programme (region admin)",
     description="Code unique within the budget year; closes on or after it opens; the "
     "ceiling exact Rupiah." + PROGRAMME_CODES,
 )
 def programme_create(
-    request: HttpRequest, region_slug: Path[str], payload: ProgrammeIn
+    request: HttpRequest, region_slug: Path[str], payload: HibahProgrammeIn
 ) -> Status[dict[str, Any]]:
     region, user = require(request, "grants.manage_programmes")
     saved = programme_save(region=region, actor=user, data=_programme_data(payload.dict()))
@@ -105,13 +107,13 @@ def programme_create(
 
 @router.patch(
     "/programmes/{int:programme_id}",
-    response=ProgrammeOut,
+    response=HibahProgrammeOut,
     summary="Change a programme (region admin)",
     description="Only the fields sent change. The ceiling never drops below what the "
     "programme has approved; the year stays once it has proposals." + PROGRAMME_CODES,
 )
 def programme_update(
-    request: HttpRequest, region_slug: Path[str], programme_id: int, payload: ProgrammePatch
+    request: HttpRequest, region_slug: Path[str], programme_id: int, payload: HibahProgrammePatch
 ) -> dict[str, Any]:
     region, user = require(request, "grants.manage_programmes")
     programme = _programme(region, programme_id)
@@ -134,13 +136,15 @@ def item_out(item: ChecklistItem) -> dict[str, Any]:
 
 @router.get(
     "/checklist-items",
-    response=list[ChecklistItemOut],
+    response=list[HibahChecklistItemOut],
     summary="The review steps' checklists",
     description="The items each step answers (the region gets the starter set on first "
     "use). Computed items are answered by the system. For staff; inactive items for the "
     "region admin.",
 )
-def checklist(request: HttpRequest, region_slug: Path[str], filters: Query[ChecklistQuery]) -> Any:
+def checklist(
+    request: HttpRequest, region_slug: Path[str], filters: Query[HibahChecklistQuery]
+) -> Any:
     perm = "grants.manage_programmes" if filters.include_inactive else "grants.view_queue"
     region, _user = require(request, perm)
     checklist_items(region, filters.state or SUBMITTED)  # adopts the starter set once
@@ -154,12 +158,12 @@ def checklist(request: HttpRequest, region_slug: Path[str], filters: Query[Check
 
 @router.post(
     "/checklist-items",
-    response={201: ChecklistItemOut},
+    response={201: HibahChecklistItemOut},
     summary="Add a checklist item (region admin)",
     description="Codes: permission_denied (403), validation_error (422).",
 )
 def checklist_item_create(
-    request: HttpRequest, region_slug: Path[str], payload: ChecklistItemIn
+    request: HttpRequest, region_slug: Path[str], payload: HibahChecklistItemIn
 ) -> Status[dict[str, Any]]:
     region, user = require(request, "grants.manage_programmes")
     checklist_items(region, payload.state)  # the starter set first, so its keys are known
@@ -169,13 +173,13 @@ def checklist_item_create(
 
 @router.patch(
     "/checklist-items/{int:item_id}",
-    response=ChecklistItemOut,
+    response=HibahChecklistItemOut,
     summary="Change a checklist item (region admin)",
     description="Its names, whether it must pass, asks for a date or is computed, its "
     "position, or switch it off. Codes: permission_denied (403), validation_error (422).",
 )
 def checklist_item_update(
-    request: HttpRequest, region_slug: Path[str], item_id: int, payload: ChecklistItemPatch
+    request: HttpRequest, region_slug: Path[str], item_id: int, payload: HibahChecklistItemPatch
 ) -> dict[str, Any]:
     region, user = require(request, "grants.manage_programmes")
     item = ChecklistItem.objects.filter(region=region, pk=item_id).first()

@@ -2,7 +2,8 @@
 of the region, or the organisation's own accounts; anyone else gets a 404 that confirms
 nothing), and how each is shown to them."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from lumbung.api.context import actor_of, region_of
 from lumbung.core.errors import NotFound
 from lumbung.core.models import Region, User
 from lumbung.core.permissions import can
+from lumbung.core.workflow_selectors import state_labels
 
 from .models import ChecklistAnswer, Document, Organisation, Proposal, Tranche
 from .selectors_hibah import proposal_amounts, proposal_get, proposal_timeline
@@ -20,6 +22,11 @@ from .services.organisations import is_account
 from .workflow import APPLICANT_ACTIONS, HIBAH_FLOW
 
 Viewer = Literal["staff", "applicant"]
+
+# The region's names for the steps, read once for a page of rows (region id -> names).
+_page_names: ContextVar[dict[int, dict[str, str]] | None] = ContextVar(
+    "grants_page_names", default=None
+)
 
 
 class Shown:
@@ -33,7 +40,20 @@ class Shown:
         return self.rows.count()
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        return [self.show(row) for row in self.rows[index]]
+        token = _page_names.set({})  # what the rows share (the step names) is read once
+        try:
+            return [self.show(row) for row in self.rows[index]]
+        finally:
+            _page_names.reset(token)
+
+
+def _step_names(proposal: Proposal) -> dict[str, str]:
+    memo = _page_names.get()
+    if memo is None:
+        return state_labels(proposal.region, HIBAH_FLOW.key)
+    if proposal.region_id not in memo:
+        memo[proposal.region_id] = state_labels(proposal.region, HIBAH_FLOW.key)
+    return memo[proposal.region_id]
 
 
 def is_grants_staff(user: User, region: Region) -> bool:
@@ -107,7 +127,9 @@ def _ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
-def proposal_summary(proposal: Proposal) -> dict[str, Any]:
+def proposal_summary(proposal: Proposal, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """`names`: the region's names for the steps, when the caller has read them."""
+    names = _step_names(proposal) if names is None else names
     programme = proposal.programme
     due = proposal.due_at
     return {
@@ -122,7 +144,7 @@ def proposal_summary(proposal: Proposal) -> dict[str, Any]:
             "year": programme.year,
         },
         "state": proposal.state,
-        "state_label": str(HIBAH_FLOW.state(proposal.state).label),
+        "state_label": names.get(proposal.state, proposal.state),
         "version": proposal.version,
         "amounts": proposal_amounts(proposal),
         "evaluating_unit": _ref(proposal.evaluating_unit),
@@ -186,7 +208,7 @@ def proposal_out(region: Region, proposal: Proposal, viewer: Viewer) -> dict[str
     timeline = proposal_timeline(region, proposal)
     names = _names({c.actor_id for c in changes} | {e.actor_id for e in timeline}) if staff else {}
     return {
-        **proposal_summary(proposal),
+        **proposal_summary(proposal, state_labels(region, HIBAH_FLOW.key)),
         "viewer": viewer,
         **{
             name: getattr(proposal, name)

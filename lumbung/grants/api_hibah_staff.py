@@ -24,20 +24,20 @@ from .api_hibah_common import (
     tranches_out,
 )
 from .api_schemas_hibah import (
-    AmountIn,
-    AssignIn,
-    CheckIn,
-    DecideIn,
+    HibahAmountIn,
+    HibahAssignIn,
+    HibahCheckIn,
+    HibahDecideIn,
+    HibahOrganisationOut,
+    HibahProposalOut,
+    HibahReasonIn,
+    HibahRecommendIn,
+    HibahRejectOrganisationIn,
+    HibahStepIn,
+    HibahTrancheIn,
+    HibahTrancheOut,
+    HibahVerifyIn,
     Note,
-    OrganisationOut,
-    ProposalOut,
-    ReasonIn,
-    RecommendIn,
-    RejectOrganisationIn,
-    StepIn,
-    TrancheIn,
-    TrancheOut,
-    VerifyIn,
     Version,
 )
 from .services import stages
@@ -57,13 +57,13 @@ STEP_CODES = (
 
 @router.post(
     "/organisations/{int:organisation_id}/verify",
-    response=OrganisationOut,
+    response=HibahOrganisationOut,
     summary="Verify an organisation (staff)",
     description="Its legal facts are confirmed; later proposals reuse this. Codes: "
     "permission_denied (403), grants_organisation_not_pending (409).",
 )
 def organisation_verify_route(
-    request: HttpRequest, region_slug: Path[str], organisation_id: int, payload: VerifyIn
+    request: HttpRequest, region_slug: Path[str], organisation_id: int, payload: HibahVerifyIn
 ) -> dict[str, Any]:
     organisation, _viewer = organisation_visible(request, organisation_id)
     verified = organisation_verify(
@@ -77,7 +77,7 @@ def organisation_verify_route(
 
 @router.post(
     "/organisations/{int:organisation_id}/reject",
-    response=OrganisationOut,
+    response=HibahOrganisationOut,
     summary="Reject an organisation's registration (staff)",
     description="With the reason it is told. Codes: permission_denied (403), "
     "grants_organisation_not_pending (409).",
@@ -86,7 +86,7 @@ def organisation_reject_route(
     request: HttpRequest,
     region_slug: Path[str],
     organisation_id: int,
-    payload: RejectOrganisationIn,
+    payload: HibahRejectOrganisationIn,
 ) -> dict[str, Any]:
     organisation, _viewer = organisation_visible(request, organisation_id)
     rejected = organisation_reject(
@@ -101,7 +101,7 @@ def organisation_reject_route(
 # Review steps -----------------------------------------------------------------------------
 
 
-def answers_of(payload: CheckIn | RecommendIn) -> dict[str, Answer]:
+def answers_of(payload: HibahCheckIn | HibahRecommendIn) -> dict[str, Answer]:
     return {
         key: Answer(passed=a.passed, on_date=a.on_date, note=a.note)
         for key, a in payload.answers.items()
@@ -117,7 +117,7 @@ def step(request: HttpRequest, proposal_id: int, service: Any, **kwargs: Any) ->
 
 @router.post(
     "/proposals/{int:proposal_id}/check",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Administrative check passed (officer)",
     description="Answers every manual item of the document checklist; the computed items are "
     "filled in by the system. Passes only for a verified organisation and passed required "
@@ -125,7 +125,9 @@ def step(request: HttpRequest, proposal_id: int, service: Any, **kwargs: Any) ->
     "grants_checklist_unknown_item, grants_checklist_computed, grants_checklist_incomplete "
     "(422)." + STEP_CODES,
 )
-def check(request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: CheckIn) -> Any:
+def check(
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahCheckIn
+) -> Any:
     return step(
         request,
         proposal_id,
@@ -138,12 +140,12 @@ def check(request: HttpRequest, region_slug: Path[str], proposal_id: int, payloa
 
 @router.post(
     "/proposals/{int:proposal_id}/assign",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Assign to an evaluating unit (consideration team)",
     description="Also: grants_unit_required (422)." + STEP_CODES,
 )
 def assign(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: AssignIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahAssignIn
 ) -> Any:
     unit = Unit.objects.filter(region=region_of(request), pk=payload.unit_id).first()
     return step(
@@ -156,7 +158,9 @@ def assign(
     )
 
 
-def _amount_step(request: HttpRequest, proposal_id: int, service: Any, payload: AmountIn) -> Any:
+def _amount_step(
+    request: HttpRequest, proposal_id: int, service: Any, payload: HibahAmountIn
+) -> Any:
     return step(
         request,
         proposal_id,
@@ -173,13 +177,13 @@ AMOUNT_CODES = " Also: grants_amount_invalid, grants_amount_rise_unjustified (42
 
 @router.post(
     "/proposals/{int:proposal_id}/recommend",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Field verification and recommended amount (evaluating unit)",
     description="The evaluation checklist (dated field visit) and the unit's amount, above "
     "the requested one only with a justification." + AMOUNT_CODES + STEP_CODES,
 )
 def recommend(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: RecommendIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahRecommendIn
 ) -> Any:
     return step(
         request,
@@ -195,39 +199,39 @@ def recommend(
 
 @router.post(
     "/proposals/{int:proposal_id}/consider",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Considered amount (consideration team)",
     description="Above the recommended amount only with a justification."
     + AMOUNT_CODES
     + STEP_CODES,
 )
 def consider(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: AmountIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahAmountIn
 ) -> Any:
     return _amount_step(request, proposal_id, stages.proposal_consider, payload)
 
 
 @router.post(
     "/proposals/{int:proposal_id}/finalise",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Final amount (TAPD)",
     description="The proposal joins the nominative list. The programme's approved total never "
     "passes its ceiling: grants_ceiling_exceeded (409)." + AMOUNT_CODES + STEP_CODES,
 )
 def finalise(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: AmountIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahAmountIn
 ) -> Any:
     return _amount_step(request, proposal_id, stages.proposal_finalise, payload)
 
 
 @router.post(
     "/proposals/{int:proposal_id}/decide",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="The head of region's decision",
     description="Records the decision (SK) number." + STEP_CODES,
 )
 def decide(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: DecideIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahDecideIn
 ) -> Any:
     return step(
         request,
@@ -239,7 +243,7 @@ def decide(
     )
 
 
-class NphdForm(Schema):
+class HibahNphdForm(Schema):
     expected_version: int = Version
     nphd_number: str
     signed_on: dt.date
@@ -248,7 +252,7 @@ class NphdForm(Schema):
 
 @router.post(
     "/proposals/{int:proposal_id}/sign-nphd",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="The signed NPHD (officer, multipart)",
     description="Its number, date and the signed document (PDF or a photo). Also: "
     "grants_document_required (422)." + STEP_CODES,
@@ -257,7 +261,7 @@ def sign_nphd(
     request: HttpRequest,
     region_slug: Path[str],
     proposal_id: int,
-    form: Form[NphdForm],
+    form: Form[HibahNphdForm],
     document: File[UploadedFile | None] = None,
 ) -> Any:
     no_nul(request)
@@ -275,14 +279,14 @@ def sign_nphd(
 
 @router.post(
     "/proposals/{int:proposal_id}/send-back",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Send back for correction",
     description="By the role deciding the current step, with a note the organisation reads; "
     "the step's clock stops. Codes: grants_not_stage_role (403), invalid_transition, "
     "concurrent_update (409).",
 )
 def send_back(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: ReasonIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahReasonIn
 ) -> Any:
     return step(
         request,
@@ -295,13 +299,13 @@ def send_back(
 
 @router.post(
     "/proposals/{int:proposal_id}/reject",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Reject",
     description="By the role deciding the current step, with the reason. Codes: "
     "grants_not_stage_role (403), invalid_transition, concurrent_update (409).",
 )
 def reject(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: ReasonIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahReasonIn
 ) -> Any:
     return step(
         request,
@@ -317,7 +321,7 @@ def reject(
 
 @router.get(
     "/proposals/{int:proposal_id}/tranches",
-    response=list[TrancheOut],
+    response=list[HibahTrancheOut],
     summary="The payments of a grant",
     description="For staff and the organisation's accounts.",
 )
@@ -328,14 +332,14 @@ def tranches(request: HttpRequest, region_slug: Path[str], proposal_id: int) -> 
 
 @router.post(
     "/proposals/{int:proposal_id}/tranches",
-    response={201: TrancheOut},
+    response={201: HibahTrancheOut},
     summary="Record a payment (officer)",
     description="The first moves the proposal to disbursed and sets the LPJ's due date. "
     "Codes: action_not_allowed (403), grants_not_disbursable, grants_tranche_exceeds_final, "
     "concurrent_update (409), grants_amount_invalid, validation_error (422).",
 )
 def tranche_create(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: TrancheIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahTrancheIn
 ) -> Status[dict[str, Any]]:
     proposal, _viewer = proposal_visible(request, proposal_id)
     tranche = tranche_record(
@@ -353,12 +357,12 @@ def tranche_create(
 
 @router.post(
     "/proposals/{int:proposal_id}/lpj/verify",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="LPJ verified (officer)",
     description="The proposal is closed." + STEP_CODES,
 )
 def lpj_verify_route(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: StepIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahStepIn
 ) -> Any:
     return step(
         request,
@@ -371,13 +375,13 @@ def lpj_verify_route(
 
 @router.post(
     "/proposals/{int:proposal_id}/lpj/return",
-    response=ProposalOut,
+    response=HibahProposalOut,
     summary="Send the LPJ back (officer)",
     description="With the reason; the grant waits for its LPJ again (and is overdue once "
     "past its due date)." + STEP_CODES,
 )
 def lpj_return_route(
-    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: ReasonIn
+    request: HttpRequest, region_slug: Path[str], proposal_id: int, payload: HibahReasonIn
 ) -> Any:
     return step(
         request,

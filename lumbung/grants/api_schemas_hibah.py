@@ -46,12 +46,12 @@ Reason = Field(min_length=1, max_length=4000)
 # Organisations ----------------------------------------------------------------------------
 
 
-class OfficerIn(Schema):
+class HibahOfficerIn(Schema):
     position: str = Field(max_length=40, description="ketua, sekretaris, bendahara, …")
     name: str = Field(max_length=200)
 
 
-class OrganisationIn(Schema):
+class HibahOrganisationIn(Schema):
     name: str = Field(max_length=200)
     kind: str = Field(max_length=20, description=f"One of {', '.join(ORGANISATION_KINDS)}")
     legal_number: str = Field(max_length=80)
@@ -61,13 +61,13 @@ class OrganisationIn(Schema):
     bank_name: str = Field(max_length=80)
     bank_account_number: str = Field(max_length=40)
     bank_account_name: str = Field(max_length=200)
-    officers: list[OfficerIn] = Field(max_length=50)
+    officers: list[HibahOfficerIn] = Field(max_length=50)
     kelurahan_code: str = Field("", max_length=13)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
 
 
-class OrganisationPatch(Schema):
+class HibahOrganisationPatch(Schema):
     name: str | None = Field(None, max_length=200)
     kind: str | None = Field(None, max_length=20)
     legal_number: str | None = Field(None, max_length=80)
@@ -77,26 +77,26 @@ class OrganisationPatch(Schema):
     bank_name: str | None = Field(None, max_length=80)
     bank_account_number: str | None = Field(None, max_length=40)
     bank_account_name: str | None = Field(None, max_length=200)
-    officers: list[OfficerIn] | None = Field(None, max_length=50)
+    officers: list[HibahOfficerIn] | None = Field(None, max_length=50)
     kelurahan_code: str | None = Field(None, max_length=13)
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
 
 
-class VerifyIn(Schema):
+class HibahVerifyIn(Schema):
     note: str = Note
 
 
-class RejectOrganisationIn(Schema):
+class HibahRejectOrganisationIn(Schema):
     reason: str = Reason
 
 
-class OrganisationQuery(Schema):
+class HibahOrganisationQuery(Schema):
     verification: str = Field("", max_length=10, description="pending, verified or rejected")
     q: str = Field("", max_length=100, description="words in the name or legal number")
 
 
-class DocumentOut(Schema):
+class HibahDocumentOut(Schema):
     id: int
     kind: str
     filename: str
@@ -105,7 +105,7 @@ class DocumentOut(Schema):
     created_at: dt.datetime
 
 
-class OrganisationSummaryOut(Schema):
+class HibahOrganisationSummaryOut(Schema):
     id: int
     name: str
     kind: str
@@ -114,7 +114,7 @@ class OrganisationSummaryOut(Schema):
     created_at: dt.datetime
 
 
-class OrganisationOut(OrganisationSummaryOut):
+class HibahOrganisationOut(HibahOrganisationSummaryOut):
     legal_date: dt.date
     npwp: str
     address: str
@@ -128,95 +128,95 @@ class OrganisationOut(OrganisationSummaryOut):
     verified_at: dt.datetime | None
     verification_note: str
     updated_at: dt.datetime
-    documents: list[DocumentOut]
+    documents: list[HibahDocumentOut]
 
 
 # Proposals --------------------------------------------------------------------------------
 
 
-class LineIn(Schema):
+class HibahLineIn(Schema):
     description: str = Field(max_length=200)
     quantity: Money
     unit: str = Field(max_length=30)
     unit_price: Money
 
 
-class ProposalIn(Schema):
+class HibahProposalIn(Schema):
     organisation_id: int = Field(ge=1, le=MAX_ID)
     programme_id: int = Field(ge=1, le=MAX_ID)
     title: str = Field(max_length=200)
     purpose: str = Field(max_length=4000)
     location: str = Field(max_length=300)
     kelurahan_code: str = Field("", max_length=13)
-    lines: list[LineIn] = Field(max_length=200, description="The cost breakdown (RAB)")
+    lines: list[HibahLineIn] = Field(max_length=200, description="The cost breakdown (RAB)")
 
 
-class QueueQuery(Schema):
+class HibahQueueQuery(Schema):
     stage: str = Field("", max_length=40, description=f"A state: {', '.join(REVIEW_STAGES)}, …")
     programme: int | None = Field(None, ge=1, le=MAX_ID, description="A programme id")
     unit: int | None = Field(None, ge=1, le=MAX_ID, description="The evaluating unit's id")
     overdue: bool = Field(False, description="Only those past their step's deadline")
 
 
-class AnswerIn(Schema):
+class HibahAnswerIn(Schema):
     passed: bool
     on_date: dt.date | None = None
     note: str = Field("", max_length=2000)
 
 
-class StepIn(Schema):
+class HibahStepIn(Schema):
     expected_version: int = Version
     note: str = Note
 
 
-class CheckIn(StepIn):
-    answers: dict[str, AnswerIn] = Field(description="Each manual item of the step, by key")
+class HibahCheckIn(HibahStepIn):
+    answers: dict[str, HibahAnswerIn] = Field(description="Each manual item of the step, by key")
 
 
-class AssignIn(StepIn):
+class HibahAssignIn(HibahStepIn):
     unit_id: int = Field(ge=1, le=MAX_ID)
 
 
-class AmountIn(StepIn):
+class HibahAmountIn(HibahStepIn):
     amount: Money
     justification: str = Field("", max_length=4000, description="Required when it rises")
 
 
-class RecommendIn(AmountIn):
-    answers: dict[str, AnswerIn] = Field(description="Each manual item of the evaluation")
+class HibahRecommendIn(HibahAmountIn):
+    answers: dict[str, HibahAnswerIn] = Field(description="Each manual item of the evaluation")
 
 
-class DecideIn(StepIn):
+class HibahDecideIn(HibahStepIn):
     decision_number: str = Field(max_length=80)
 
 
-class ReasonIn(Schema):
+class HibahReasonIn(Schema):
     expected_version: int = Version
     note: str = Reason
 
 
-class ResubmitIn(StepIn):
-    lines: list[LineIn] | None = Field(None, max_length=200, description="A corrected RAB")
+class HibahResubmitIn(HibahStepIn):
+    lines: list[HibahLineIn] | None = Field(None, max_length=200, description="A corrected RAB")
 
 
-class TrancheIn(Schema):
+class HibahTrancheIn(Schema):
     expected_version: int = Version
     amount: Money
     paid_on: dt.date
     reference: str = Field(max_length=80, description="SP2D or transfer reference")
 
 
-class Ref(Schema):
+class HibahRef(Schema):
     id: int
     name: str
 
 
-class ProgrammeRef(Ref):
+class HibahProgrammeRef(HibahRef):
     code: str
     year: int
 
 
-class AmountsOut(Schema):
+class HibahAmountsOut(Schema):
     requested: Decimal
     recommended: Decimal | None
     considered: Decimal | None
@@ -224,23 +224,23 @@ class AmountsOut(Schema):
     disbursed: Decimal
 
 
-class ProposalSummaryOut(Schema):
+class HibahProposalSummaryOut(Schema):
     id: int
     number: str
     title: str
-    organisation: Ref
-    programme: ProgrammeRef
+    organisation: HibahRef
+    programme: HibahProgrammeRef
     state: str
     state_label: str
     version: int
-    amounts: AmountsOut
-    evaluating_unit: Ref | None
+    amounts: HibahAmountsOut
+    evaluating_unit: HibahRef | None
     due_at: dt.datetime | None
     overdue: bool
     created_at: dt.datetime
 
 
-class LineOut(Schema):
+class HibahLineOut(Schema):
     position: int
     description: str
     quantity: Decimal
@@ -249,7 +249,7 @@ class LineOut(Schema):
     total: Decimal
 
 
-class AmountChangeOut(Schema):
+class HibahAmountChangeOut(Schema):
     stage: str
     amount: Decimal
     previous: Decimal | None
@@ -258,7 +258,7 @@ class AmountChangeOut(Schema):
     created_at: dt.datetime
 
 
-class ChecklistAnswerOut(Schema):
+class HibahChecklistAnswerOut(Schema):
     state: str
     key: str
     name: str
@@ -271,7 +271,7 @@ class ChecklistAnswerOut(Schema):
     answered_at: dt.datetime
 
 
-class TimelineOut(Schema):
+class HibahTimelineOut(Schema):
     at: dt.datetime
     kind: str = Field(description="transition or amount")
     action: str
@@ -283,7 +283,7 @@ class TimelineOut(Schema):
     previous: Decimal | None
 
 
-class TrancheOut(Schema):
+class HibahTrancheOut(Schema):
     id: int
     number: int
     amount: Decimal
@@ -292,7 +292,7 @@ class TrancheOut(Schema):
     created_at: dt.datetime
 
 
-class ProposalOut(ProposalSummaryOut):
+class HibahProposalOut(HibahProposalSummaryOut):
     viewer: str = Field(description="staff or applicant")
     purpose: str
     location: str
@@ -303,18 +303,18 @@ class ProposalOut(ProposalSummaryOut):
     lpj_due_on: dt.date | None
     lpj_submitted_at: dt.datetime | None
     actions: list[str] = Field(description="What the workflow allows from this state")
-    lines: list[LineOut]
-    amount_changes: list[AmountChangeOut]
-    answers: list[ChecklistAnswerOut]
-    tranches: list[TrancheOut]
-    documents: list[DocumentOut]
-    timeline: list[TimelineOut]
+    lines: list[HibahLineOut]
+    amount_changes: list[HibahAmountChangeOut]
+    answers: list[HibahChecklistAnswerOut]
+    tranches: list[HibahTrancheOut]
+    documents: list[HibahDocumentOut]
+    timeline: list[HibahTimelineOut]
 
 
 # Programmes and checklists ----------------------------------------------------------------
 
 
-class ProgrammeIn(Schema):
+class HibahProgrammeIn(Schema):
     name_id: str = Field(max_length=200)
     name_en: str = Field(max_length=200)
     code: str = Field(max_length=40, description="Unique within the budget year")
@@ -327,7 +327,7 @@ class ProgrammeIn(Schema):
     is_active: bool = True
 
 
-class ProgrammePatch(Schema):
+class HibahProgrammePatch(Schema):
     name_id: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     code: str | None = Field(None, max_length=40)
@@ -340,7 +340,7 @@ class ProgrammePatch(Schema):
     is_active: bool | None = None
 
 
-class ProgrammeOut(Schema):
+class HibahProgrammeOut(Schema):
     id: int
     code: str
     year: int
@@ -358,12 +358,12 @@ class ProgrammeOut(Schema):
     funded_count: int
 
 
-class ProgrammeQuery(Schema):
+class HibahProgrammeQuery(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
     include_inactive: bool = Field(False, description="Staff only")
 
 
-class ChecklistItemIn(Schema):
+class HibahChecklistItemIn(Schema):
     state: str = Field(max_length=40, description=f"One of {', '.join(REVIEW_STAGES)}")
     key: str = Field(max_length=60)
     name_id: str = Field(max_length=200)
@@ -375,7 +375,7 @@ class ChecklistItemIn(Schema):
     is_active: bool = True
 
 
-class ChecklistItemPatch(Schema):
+class HibahChecklistItemPatch(Schema):
     name_id: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     computed_check: str | None = Field(None, max_length=60)
@@ -385,7 +385,7 @@ class ChecklistItemPatch(Schema):
     is_active: bool | None = None
 
 
-class ChecklistItemOut(Schema):
+class HibahChecklistItemOut(Schema):
     id: int
     state: str
     key: str
@@ -399,6 +399,6 @@ class ChecklistItemOut(Schema):
     is_active: bool
 
 
-class ChecklistQuery(Schema):
+class HibahChecklistQuery(Schema):
     state: str = Field("", max_length=40, description="One review step; empty: all")
     include_inactive: bool = False
