@@ -97,6 +97,7 @@ def case_escalate(*, region: Region, case: WorkflowCase) -> bool:
         action=f"{workflow.key}.escalate",
         obj=case,
         changes={"escalation_level": [level, level + 1], "role": role.value},
+        casework=True,
     )
     return True
 

@@ -30,7 +30,7 @@ LOCMEM = {
 # The number upsert, the SLA override, the report, its transition and timeline rows, the
 # audit chain's head (advanced, then given the event's hash) and event, the unit's staff,
 # every notification in one insert, and the savepoint around the filing.
-FILING_STATEMENTS = 12
+FILING_STATEMENTS = 11
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from ..calendar import RegionCalendar
 from ..errors import Conflict, DomainError, ErrorCode, NotFound
 from ..models import Region, SlaOverride, StateLabel, Transition, User, WorkflowCase
 from ..permissions import roles_of
+from ..public_cache import remembered
 from ..workflow import RESUME, Action, Workflow, workflows
 from ..workflow_selectors import state_label
 from .audit import audit_record
@@ -21,11 +22,14 @@ from .audit import audit_record
 def sla_days(region: Region, workflow: Workflow, state: str, variant: str = "") -> int | None:
     """The region's deadline for `state` (and the case's variant of it) in working days."""
     spec = workflow.state(state)
-    targets = [f"{state}:{variant}", state] if variant in spec.sla_variants else [state]
-    overrides = dict(
-        SlaOverride.objects.filter(
-            region=region, workflow=workflow.key, state__in=targets
-        ).values_list("state", "working_days")
+    # Every filing and step reads them, only the audited SLA page changes them.
+    overrides = remembered(
+        f"sla:{region.pk}:{workflow.key}",
+        lambda: dict(
+            SlaOverride.objects.filter(region=region, workflow=workflow.key).values_list(
+                "state", "working_days"
+            )
+        ),
     )
     return spec.deadline(overrides, variant)
 
@@ -105,6 +109,7 @@ def case_transition(
         obj=case,
         changes={"state": [from_state, target]},
         reason=note,
+        casework=True,
     )
     return _log(case, workflow, step.key, from_state, target, actor, note, attachments, now)
 

@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from conftest import login
+from lumbung.core import public_cache
 from lumbung.core.models.people import Role
 from lumbung.core.services.regions import region_update_profile
 from lumbung.core.tenancy import region_scope
@@ -20,11 +21,14 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 @pytest.fixture
 def real_cache():
+    # The versions this process remembers came from the cache before the switch.
+    public_cache._local.clear()
     with override_settings(CACHES=LOCMEM):
         caches["public"].clear()
         caches["default"].clear()
         yield
         caches["public"].clear()
+    public_cache._local.clear()
 
 
 def test_anonymous_region_home_is_served_from_the_cache_until_a_write(client, world_a, real_cache):
