@@ -28,6 +28,7 @@ class PermitsConfig(ModuleConfig):
         "go stage by stage to a deadline; every permit carries a verifiable QR code."
     )
     url_prefix = "permits"
+    api_router = "lumbung.permits.api.router"
     workflows = ("lumbung.permits.workflow.APPLICATION_FLOW",)
     periodic_tasks = (
         "lumbung.permits.tasks.approve_by_default_all",
