@@ -9,7 +9,6 @@ kode_kelurahan/kode_desa, phone/telepon/no_hp, welfare_decile/desil. Others are 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -18,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from ..nik import NikChecker, matches
 from . import fields as f
+from .fast import FastPath
 from .readers import NUMBER_AS_TEXT
+from .staged import Staged
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "nik": ("nik", "no_nik", "nomor_nik", "nomor_induk_kependudukan"),
@@ -35,21 +36,6 @@ COLUMNS = tuple(ALIASES)
 REQUIRED = ("nik", "name")
 _BY_ALIAS = {alias: column for column, names in ALIASES.items() for alias in names}
 _HEADER_NOISE = re.compile(r"[\s\-./]+")
-
-
-class Staged(NamedTuple):
-    """A valid row as the staging table takes it."""
-
-    row: int
-    nik: str
-    kk: str
-    name: str
-    birth_date: dt.date
-    sex: str
-    address: str
-    kelurahan_code: str
-    phone: str
-    welfare_decile: int | None
 
 
 class RowError(NamedTuple):
@@ -95,8 +81,18 @@ class RowChecker:
     _people: dict[int, int] = field(default_factory=dict)  # hash of the identity
     _row_start: int = 0
 
+    def __post_init__(self) -> None:
+        self._fast = FastPath(self.region_code, self.positions, self.nik)
+
     def check(self, row: int, cells: list[str]) -> Staged | None:
         """The staged row, or None (its errors appended to `errors`)."""
+        staged = self._fast.check(row, cells)
+        if staged is not None:
+            return self._unique_fast(staged, cells)
+        return self.check_slow(row, cells)
+
+    def check_slow(self, row: int, cells: list[str]) -> Staged | None:
+        """Every rule, naming each problem: the rows the fast path leaves."""
         before = self._row_start = len(self.errors)
         values = self._values(row, cells)
         staged = self._fields(row, values)
@@ -182,6 +178,20 @@ class RowChecker:
             self._error(staged.row, "name", values["name"], message)
             return None
         return staged
+
+    def _unique_fast(self, staged: Staged, cells: list[str]) -> Staged | None:
+        # The fast path's name is already folded, so its key is name.casefold().
+        if self._niks.setdefault(int(staged.nik), staged.row) == staged.row and (
+            self._people.setdefault(
+                hash((staged.name.casefold(), staged.birth_date, staged.kelurahan_code)),
+                staged.row,
+            )
+            == staged.row
+        ):
+            return staged
+        # A repeat: undo nothing (setdefault kept the first row) and let the full check
+        # name it.
+        return self.check_slow(staged.row, cells)
 
     def _error(self, row: int, column: str, value: str, message: str) -> None:
         self.errors.append(RowError(row, column, value, message))

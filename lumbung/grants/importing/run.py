@@ -2,17 +2,18 @@
 the staging table, keep the progress where a page can poll it, then either fail with the
 report (all or nothing, any error) or write the registry in one transaction.
 
-Progress: checking runs outside any transaction, so each progress update commits at
-once on the job's own row. If the caller holds a transaction open on PostgreSQL, the
-updates go through a second connection (visible to others at once); the main connection
-then leaves the job's row alone until the end, so the two never wait for each other."""
+Progress: on PostgreSQL the updates go through a second connection in autocommit (the
+import's own connection is busy with one long COPY, and may be inside the caller's
+transaction), so a page polling the job sees them at once; the main connection leaves the
+job's row alone until the end, so the two never wait for each other. On SQLite checking
+runs outside any transaction and each update commits at once."""
 
 from __future__ import annotations
 
 import csv
 import io
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from django.core.files import File
@@ -40,7 +41,7 @@ class Progress:
         self.job = job
         self.on_write = on_write
         self.side: Any = None
-        if connection.in_atomic_block and connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":  # the import's connection is busy with COPY
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def write(self, processed: int, total: int, **extra: Any) -> None:
@@ -161,23 +162,29 @@ def _check_rows(
     read, counted = 0, 0
     valid: list[Staged] = []
     append, row_check = valid.append, check.check
-    for read, cells in enumerate(rows, start=1):
-        if not any(cells):
-            continue  # a blank line is not a row
-        counted += 1
-        staged: Staged | None = row_check(read + 1, cells)
-        if staged is not None:
-            append(staged)
-        if read % CHUNK == 0:
-            _flush(valid, check, stage, report)
-            progress.write(read, total)
-    _flush(valid, check, stage, report)
+    with stage.loading() as write:
+        for read, cells in enumerate(rows, start=1):
+            if not any(cells):
+                continue  # a blank line is not a row
+            counted += 1
+            staged: Staged | None = row_check(read + 1, cells)
+            if staged is not None:
+                append(staged)
+            if read % CHUNK == 0:
+                _flush(valid, check, write, report)
+                progress.write(read, total)
+        _flush(valid, check, write, report)
     progress.write(counted, counted)
     return counted
 
 
-def _flush(valid: list[Staged], check: RowChecker, stage: Stage, report: Report) -> None:
-    stage.write(valid)
+def _flush(
+    valid: list[Staged],
+    check: RowChecker,
+    write: Callable[[Sequence[Staged]], None],
+    report: Report,
+) -> None:
+    write(valid)
     valid.clear()
     report.errors(check.errors)
     check.errors.clear()

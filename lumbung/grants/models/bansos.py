@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +42,28 @@ class Person(RegionScoped):
     # 1 (poorest tenth) to 10, as the national register ranks households.
     welfare_decile = models.PositiveSmallIntegerField(_("welfare decile"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=PersonSource.choices)
+    # A list of a million persons is written in one statement; a database foreign key
+    # would check each row against its region and its job at commit (about 11 s per
+    # million rows each). Regions are never deleted (PROTECT, here too: Django's collector
+    # still refuses), and the import writes only the region and job it was given (see
+    # docs/grants.md, "Import speed"). No index of its own: (region, nik) leads with it.
+    region = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # Which import last wrote the person: shown, never searched by; SET_NULL is done by
+    # Django when a job is deleted.
     import_job = models.ForeignKey(
-        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -50,10 +71,16 @@ class Person(RegionScoped):
     class Meta:
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["region", "nik"], name="grants_person_nik")]
+        # No index on (region, kk): nothing searches by KK, and each index costs a
+        # million-row import several seconds.
         indexes = [
-            models.Index(fields=["region", "kk"], name="grants_person_kk"),
+            # The duplicate checks compare names case-insensitively (UPPER(name) = …): the
+            # index has that expression, so they use it.
             models.Index(
-                fields=["region", "name", "birth_date", "kelurahan_code"],
+                "region",
+                Upper("name"),
+                "birth_date",
+                "kelurahan_code",
                 name="grants_person_identity",
             ),
         ]

@@ -19,7 +19,9 @@ from lumbung.core.models.people import Role
 from lumbung.core.tenancy import dangerously_unscoped, region_scope
 from lumbung.core.tests.factories import RegionWorld
 from lumbung.grants.importing import run as run_module
+from lumbung.grants.importing.rows import RowChecker, header_map
 from lumbung.grants.models import ImportJob, Person
+from lumbung.grants.nik import checker as nik_checker
 from lumbung.grants.services.imports import import_start
 
 from .bansos_factories import KELURAHAN_A, add_person, enable_grants, make_nik
@@ -160,10 +162,10 @@ def test_indonesian_headers_any_case_and_semicolons(
 
 
 def test_an_xlsx_list_is_imported(gworld_a, django_capture_on_commit_callbacks) -> None:
-    values: list[object] = row(3)
+    values: list[object] = list(row(3))
     values[3] = dt.datetime.fromisoformat(str(values[3]))  # a spreadsheet date cell
     values[8] = 4  # a number cell
-    job = run(gworld_a, xlsx_file([values, row(4)]), django_capture_on_commit_callbacks)
+    job = run(gworld_a, xlsx_file([values, list(row(4))]), django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.DONE, report_rows(job)
     assert [p.welfare_decile for p in persons(gworld_a) if p.nik == values[0]] == [4]
 
@@ -171,7 +173,7 @@ def test_an_xlsx_list_is_imported(gworld_a, django_capture_on_commit_callbacks) 
 def test_a_nik_stored_as_a_spreadsheet_number_is_refused(
     gworld_a, django_capture_on_commit_callbacks
 ) -> None:
-    values: list[object] = row(3)
+    values: list[object] = list(row(3))
     values[0] = int(str(values[0]))
     job = run(gworld_a, xlsx_file([values]), django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.FAILED
@@ -365,3 +367,89 @@ def test_a_failure_while_writing_leaves_nothing_half_written(
     # then
     assert persons(gworld_a) == []
     assert job.status == ImportJob.Status.FAILED
+
+
+# --- The fast path of the row check --------------------------------------------------------
+
+
+def _checker(region_code: str = "32.73") -> RowChecker:
+    return RowChecker(region_code, header_map(HEADER), nik_checker(dt.date(2026, 6, 1)))
+
+
+_FAST_CASES = [
+    {},
+    {"kk": "", "birth_date": "", "sex": "", "address": "", "phone": "", "welfare_decile": ""},
+    {"kelurahan_code": ""},
+    {"birth_date": "01/01/1970"},
+    {"birth_date": "1870-01-01"},  # another century than the NIK's inferred one: the date
+    {"birth_date": "2070-01-01"},  # settles it, unless it is in the future
+    {"birth_date": "1970-01-02"},
+    {"birth_date": "1970-02-30"},
+    {"sex": "l"},
+    {"sex": "P"},
+    {"sex": "perempuan"},
+    {"name": "  Warga   Nomor 0 "},
+    {"name": "Warga\tNomor"},
+    {"name": "Warga\x00Nomor"},
+    {"name": "Warga\u00a0Nomor"},
+    {"name": ""},
+    {"name": "x" * 151},
+    {"address": "Jl.  Merdeka"},
+    {"address": "y" * 301},
+    {"kk": "3273 0000 0000 0001"},
+    {"kk": "327300000000001"},
+    {"phone": "0812-3456-7890"},
+    {"phone": "081234567"},
+    {"phone": "+6281234567890"},
+    {"welfare_decile": "10"},
+    {"welfare_decile": "11"},
+    {"welfare_decile": "5.0"},
+    {"welfare_decile": " 5"},
+    {"kelurahan_code": "3273011001"},
+    {"kelurahan_code": "32.73.01.9999"},
+    {"kelurahan_code": "32.71.01.1001"},
+    {"nik": " 3273014101700001"},
+    {"nik": "3273000101700001"},
+    {"nik": "3273010101700000"},
+    {"nik": "9973010101700001"},
+    {"nik": "3273013201700001"},
+]
+
+
+@pytest.mark.parametrize("over", _FAST_CASES)
+def test_the_fast_path_stages_a_row_exactly_as_the_full_check(over: dict[str, str]) -> None:
+    # given: a row of the list, changed in one way
+    cells = row(0, **over)
+    # when
+    fast = _checker().check(2, list(cells))
+    full = _checker()
+    slow = full.check_slow(2, list(cells))
+    # then: the same staged row (or the same refusal)
+    assert fast == slow
+    assert (fast is None) == bool(full.errors)
+
+
+def test_the_fast_path_takes_the_common_row() -> None:
+    # given
+    check = _checker()
+    # when
+    staged = check._fast.check(2, row(0))
+    # then: accepted without the full check, phone in the registry's form
+    assert staged is not None
+    assert staged.phone == "+628123456" + "0000"
+
+
+def test_the_fast_path_leaves_repeats_to_the_full_check() -> None:
+    # given: the same NIK twice, then the same person under another NIK
+    check = _checker()
+    first = row(0)
+    again = row(1, nik=first[0], birth_date=first[3], sex=first[4], name="Someone Else")
+    twin = row(2, name="Warga Nomor 0", birth_date=first[3], kelurahan_code=first[6])
+    twin[0] = first[0][:12] + "9999"
+    twin[4] = first[4]
+    # when
+    results = [check.check(2, first), check.check(3, again), check.check(4, twin)]
+    # then
+    assert results[0] is not None
+    assert results[1:] == [None, None]
+    assert [(e.row, e.column) for e in check.errors] == [(3, "nik"), (4, "name")]
