@@ -27,7 +27,10 @@ class PermitsConfig(ModuleConfig):
         "Risk-based business permits: small low-risk businesses register at once, the rest "
         "go stage by stage to a deadline; every permit carries a verifiable QR code."
     )
+    staff_url = "core:permits:queue"
+    staff_perm = "permits.view_queue"
     url_prefix = "permits"
+    urls = "lumbung.permits.urls"
     api_router = "lumbung.permits.api.router"
     workflows = ("lumbung.permits.workflow.APPLICATION_FLOW",)
     periodic_tasks = (
