@@ -440,6 +440,7 @@ def test_a_bad_period_is_a_field_error(client: Client, ga: RegionWorld) -> None:
 def test_whoever_computed_the_list_cannot_approve_it(client: Client, ga: RegionWorld) -> None:
     cycle, _old = computed(ga, by=Role.OFFICER)
     officer = as_(client, ga, Role.OFFICER)
+    officer.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages as written
     page = officer.get(url(ga, "bansos-cycle", pk=cycle.pk)).content.decode()
     assert "someone else must approve it" in page
     refused = officer.post(url(ga, "bansos-cycle-approve", pk=cycle.pk), {"note": ""})

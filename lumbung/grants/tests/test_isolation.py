@@ -272,6 +272,7 @@ for _surface in (
     "isolation_public",
     "isolation_backoffice",
     "isolation_oversight",
+    "isolation_bansos",
 ):
     try:
         importlib.import_module(f"{__package__}.{_surface}")
