@@ -190,6 +190,20 @@ def _flush(
     check.errors.clear()
 
 
+def _lock(region: Region) -> None:
+    """One import per region at a time; and the region row held as the foreign key
+    grants_person.region_id would hold it (which the table does not declare, to spare a
+    check per row): one lock for the whole list, until commit."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(7301, %s)", [region.pk])
+            cursor.execute("SELECT 1 FROM core_region WHERE id = %s FOR KEY SHARE", [region.pk])
+        else:
+            cursor.execute("SELECT 1 FROM core_region WHERE id = %s", [region.pk])
+        if cursor.fetchone() is None:
+            raise Region.DoesNotExist()
+
+
 def _finish(
     region: Region, job: ImportJob, stage: Stage, report: Report, result: tuple[int, int]
 ) -> ImportJob:
@@ -198,9 +212,7 @@ def _finish(
     with transaction.atomic():
         added = imported = warnings = 0
         if not failed:
-            if connection.vendor == "postgresql":  # one import per region at a time
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(7301, %s)", [region.pk])
+            _lock(region)
             for row, name, nik in stage.possible_duplicates(region.pk):
                 message = _("Possible duplicate of the registry's %(nik)s (another NIK).")
                 report.warning(row, "name", name, message % {"nik": nik})
