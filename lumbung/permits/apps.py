@@ -31,6 +31,7 @@ class PermitsConfig(ModuleConfig):
     staff_perm = "permits.view_queue"
     url_prefix = "permits"
     urls = "lumbung.permits.urls"
+    demo = "lumbung.permits.demo.demo_load_region"
     api_router = "lumbung.permits.api.router"
     workflows = ("lumbung.permits.workflow.APPLICATION_FLOW",)
     periodic_tasks = (
