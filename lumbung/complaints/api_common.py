@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import ValidationError
 
-from lumbung.api.auth import AUTH
+from lumbung.api.auth import AUTH, OPTIONAL_AUTH, OPTIONAL_SECURITY  # noqa: F401
 from lumbung.api.context import region_of
 from lumbung.core.errors import NotFound, ValidationFailed
 from lumbung.core.models import Region, Unit, User
@@ -30,22 +30,7 @@ from .workflow import REPORT_FLOW
 # Sign-in: required on staff routes, optional on public ones ---------------------------------
 
 
-class _Anonymous:
-    """ninja's marker for "no credentials at all": such a caller is anonymous. Credentials
-    that are sent must be valid (a wrong token is a 401, a session POST needs its CSRF)."""
-
-    def __call__(self, request: HttpRequest) -> object | None:
-        if "authorization" in request.headers or request.user.is_authenticated:
-            return None
-        return self
-
-    def __bool__(self) -> bool:
-        return True
-
-
-OPTIONAL_AUTH = [_Anonymous(), *AUTH]
-# ninja documents the bearer token and the session; this adds "or no credentials".
-OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}
+# Optional sign-in on public routes is shared by every module (lumbung.api.auth).
 
 
 def caller(request: HttpRequest) -> User | None:

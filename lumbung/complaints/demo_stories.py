@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from lumbung.core.calendar import RegionCalendar
+from lumbung.core.kelurahan import kelurahan_choices
 from lumbung.core.models import Region, Unit, User
 from lumbung.core.selectors import module_settings
 from lumbung.core.services.notifications import notifications_mark_read
@@ -32,7 +33,6 @@ from .demo_texts import (
     REJECTIONS,
     TEMPLATES,
 )
-from .kelurahan import kelurahan_choices
 from .models import Complaint, Source
 from .services import (
     ReportInput,

@@ -12,9 +12,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.core.kelurahan import kelurahan_groups
 from lumbung.core.models import Region
 
-from .kelurahan import kelurahan_choices
 from .selectors import PUBLIC_STATES, PublicFilters, category_list
 from .services import MAX_PHOTOS
 from .workflow import REPORT_FLOW
@@ -63,14 +63,6 @@ class MultipleImageField(forms.FileField):
 
 def _category_choices(region: Region) -> list[tuple[str, str]]:
     return [(c.code, c.name) for c in category_list(region)]
-
-
-def _kelurahan_groups(region: Region) -> list[tuple[str, Any]]:
-    """The region's kelurahan/desa grouped by kecamatan (an <optgroup> each)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for code, name, kecamatan in kelurahan_choices(region):
-        groups.setdefault(kecamatan, []).append((code, name))
-    return [(kecamatan, rows) for kecamatan, rows in groups.items()]
 
 
 class ReportForm(forms.Form):
@@ -123,7 +115,7 @@ class ReportForm(forms.Form):
         category = self.fields["category"]
         category.choices = [("", _("Choose a category")), *[(c.code, c.name) for c in categories]]  # type: ignore[attr-defined]
         kelurahan = self.fields["kelurahan"]
-        kelurahan.choices = [("", _("Not sure")), *_kelurahan_groups(region)]  # type: ignore[attr-defined]
+        kelurahan.choices = [("", _("Not sure")), *kelurahan_groups(region)]  # type: ignore[attr-defined]
         self.fields["photos"].widget.attrs.update({"accept": "image/*", "multiple": True})
         self.fields["contact_email"].widget.input_type = "email"
         self.fields["contact_phone"].widget.input_type = "tel"
@@ -156,7 +148,7 @@ class PublicFilterForm(forms.Form):
             *everything,
             *[(s, REPORT_FLOW.state(s).label) for s in PUBLIC_STATES],
         ]
-        self.fields["kelurahan"].choices = [*everything, *_kelurahan_groups(region)]  # type: ignore[attr-defined]
+        self.fields["kelurahan"].choices = [*everything, *kelurahan_groups(region)]  # type: ignore[attr-defined]
         if not self.fields["kelurahan"].choices[1:]:  # type: ignore[attr-defined]
             del self.fields["kelurahan"]  # a province has no kelurahan of its own
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lumbung.core.attachments import CleanFile, clean_image
 from lumbung.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from lumbung.core.kelurahan import kelurahan_name
 from lumbung.core.models import Region, User
 from lumbung.core.pdp import normalise_phone
 from lumbung.core.public_cache import remembered
@@ -29,7 +30,6 @@ from lumbung.core.services.workflow import case_start
 
 from .. import filing_limits
 from ..errors import ComplaintError
-from ..kelurahan import kelurahan_name
 from ..models import (
     Category,
     Complaint,
