@@ -15,7 +15,7 @@ from lumbung.api.pagination import Page
 
 from .models import Proposal
 from .selectors_public import RegisterFilters, register_filter, register_get
-from .workflow import HIBAH_FLOW
+from .views.common import step_names
 
 router = Router(tags=["grants"])
 PUBLIC: dict[str, Any] = {"auth": OPTIONAL_AUTH, "openapi_extra": OPTIONAL_SECURITY}
@@ -76,8 +76,10 @@ class RegisterItemOut(Schema):
         return p.programme.year
 
     @staticmethod
-    def resolve_state_label(p: Proposal) -> str:
-        return str(HIBAH_FLOW.state(p.state).label)
+    def resolve_state_label(p: Proposal, context: dict[str, Any]) -> str:
+        """The region's name for the stage, read once for the whole page of items."""
+        request = context["request"]
+        return step_names(request, region_of(request)).get(p.state, p.state)
 
     @staticmethod
     def resolve_amounts(p: Proposal) -> dict[str, Any]:
@@ -115,7 +117,8 @@ def register(request: HttpRequest, region_slug: Path[str], filters: Query[Regist
     **PUBLIC,
 )
 def register_detail(request: HttpRequest, region_slug: Path[str], public_id: Path[UUID]) -> Any:
-    found = register_get(region_of(request), public_id)
+    region = region_of(request)
+    found = register_get(region, public_id, step_names(request, region))
     proposal: Any = found.proposal
     proposal.steps = [{"state": s.state, "label": s.label, "at": s.at} for s in found.steps]
     return proposal

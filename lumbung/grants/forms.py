@@ -220,6 +220,14 @@ class ProposalForm(forms.Form):
         max_length=300,
         help_text=_("A street, a building or a landmark."),
     )
+    # The map pin, set by tapping the map (the complaints filing form's script); the
+    # service checks it is inside Indonesia, both coordinates or neither.
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, region: Region, organisations: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)

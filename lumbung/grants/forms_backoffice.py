@@ -5,6 +5,7 @@ proposal is refused as stale."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -36,11 +37,12 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Number, title or organisation"), required=False, max_length=100)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
-    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: Region, names: Mapping[str, str], **kwargs: Any) -> None:
+        """`names`: the region's names for the steps."""
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
         fields["state"].choices = [("", _("Every open stage"))] + [
-            (s.key, s.label) for s in HIBAH_FLOW.states
+            (s.key, names.get(s.key, s.key)) for s in HIBAH_FLOW.states
         ]
         fields["programme"].queryset = HibahProgramme.objects.filter(region=region)
         fields["programme"].empty_label = _("Any")
@@ -244,13 +246,20 @@ class ChecklistItemForm(forms.Form):
     needs_date = forms.BooleanField(label=_("Asks for a date"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args: Any, item: ChecklistItem | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        names: Mapping[str, str],
+        item: ChecklistItem | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`names`: the region's names for the steps."""
         super().__init__(*args, **kwargs)
         if item is not None:
             if item.computed_check:
                 del self.fields["needs_date"]  # the system answers it: no date to ask for
             return
-        self.fields["state"] = forms.ChoiceField(label=_("Step"), choices=review_steps())
+        self.fields["state"] = forms.ChoiceField(label=_("Step"), choices=review_steps(names))
         self.fields["key"] = forms.CharField(
             label=_("Key"), max_length=60, help_text=_("Lowercase letters, digits and hyphens.")
         )
@@ -268,5 +277,6 @@ class ChecklistItemForm(forms.Form):
         return {f: getattr(item, f) for f in names}
 
 
-def review_steps() -> list[tuple[str, Any]]:
-    return [(s, HIBAH_FLOW.state(s).label) for s in REVIEW_STAGES]
+def review_steps(names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The steps that have checklists, each by the region's name for it."""
+    return [(s, names.get(s, s)) for s in REVIEW_STAGES]

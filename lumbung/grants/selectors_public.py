@@ -5,6 +5,7 @@ bank account, no documents."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from lumbung.core.errors import NotFound
 from lumbung.core.models import Region, Transition
+from lumbung.core.workflow_selectors import state_labels
 
 from .models import HibahProgramme, Proposal
 from .workflow import FUNDED, HIBAH_FLOW
@@ -108,16 +110,20 @@ def register_points(rows: QuerySet[Proposal], limit: int = 500) -> list[dict[str
     ]
 
 
-def register_get(region: Region, public_id: UUID | str) -> PublicProposal:
+def register_get(
+    region: Region, public_id: UUID | str, names: Mapping[str, str] | None = None
+) -> PublicProposal:
     """One proposal by its public id with the dates it entered each stage (no actors: the
-    public sees when, the staff pages show who)."""
+    public sees when, the staff pages show who), each stage by the region's name for it
+    (`names`, when the caller has read them already)."""
     proposal = _base(region).filter(public_id=public_id).first()
     if proposal is None:
         raise NotFound()
     moves = Transition.objects.filter(
         region=region, case_type=Proposal._meta.label_lower, case_id=str(proposal.pk)
     ).values_list("to_state", "created_at")
-    steps = [StageStep(state, str(HIBAH_FLOW.state(state).label), at) for state, at in moves]
+    names = state_labels(region, HIBAH_FLOW.key) if names is None else names
+    steps = [StageStep(state, names.get(state, state), at) for state, at in moves]
     return PublicProposal(proposal, steps)
 
 

@@ -27,7 +27,7 @@ from ..workflow import HIBAH_FLOW
 from . import backoffice_admin, backoffice_orgs, backoffice_steps
 from .backoffice_case import case_page
 from .backoffice_due import due_labels
-from .common import proposal_or_404
+from .common import proposal_or_404, step_names
 
 QUEUE_PAGE = 25
 OPEN = tuple(s.key for s in HIBAH_FLOW.states if not s.terminal)
@@ -55,7 +55,7 @@ def _queue(region: Region, form: QueueFilterForm) -> QuerySet[Proposal]:
     return found
 
 
-def _counts(region: Region) -> list[tuple[str, str, int]]:
+def _counts(region: Region, names: dict[str, str]) -> list[tuple[str, str, int]]:
     """(state, label, how many) of every open stage, in the workflow's order."""
     found = dict(
         Proposal.objects.filter(region=region, state__in=OPEN)
@@ -63,17 +63,18 @@ def _counts(region: Region) -> list[tuple[str, str, int]]:
         .annotate(n=Count("id"))
         .values_list("state", "n")
     )
-    return [(s, str(HIBAH_FLOW.state(s).label), found.get(s, 0)) for s in OPEN]
+    return [(s, names.get(s, s), found.get(s, 0)) for s in OPEN]
 
 
 @require_safe
 @require_perm("grants.view_queue")
 def queue(request: RegionRequest, region_slug: str) -> HttpResponse:
     region = current_region(request)
-    form = QueueFilterForm(request.GET or None, region=region)
+    names = step_names(request, region)
+    form = QueueFilterForm(request.GET or None, region=region, names=names)
     page = Paginator(_queue(region, form), QUEUE_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    due_labels(region, page.object_list)
+    due_labels(region, page.object_list, names)
     query = request.GET.copy()
     query.pop("page", None)
     overdue = Proposal.objects.filter(
@@ -83,7 +84,7 @@ def queue(request: RegionRequest, region_slug: str) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "counts": _counts(region),
+        "counts": _counts(region, names),
         "overdue_count": overdue,
         "lpj_overdue_count": lpj_overdue_list(region).count(),
     }

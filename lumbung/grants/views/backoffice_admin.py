@@ -21,8 +21,8 @@ from ..models import ChecklistItem, HibahProgramme
 from ..selectors_hibah import programme_usage
 from ..services.checklists import checklist_adopt_starter, checklist_item_save
 from ..services.programmes import programme_save
-from ..workflow import HIBAH_FLOW, REVIEW_STAGES
-from .common import error_status, show_error
+from ..workflow import REVIEW_STAGES
+from .common import error_status, show_error, step_names
 
 MANAGE = "grants.manage_programmes"
 
@@ -97,7 +97,10 @@ def checklist_edit(request: RegionRequest, region_slug: str, pk: int) -> HttpRes
 def _item_form(request: RegionRequest, item: ChecklistItem | None) -> HttpResponse:
     region = current_region(request)
     data = request.POST if request.method == "POST" else None
-    form = ChecklistItemForm(data, item=item, initial=ChecklistItemForm.initial_of(item))
+    names = step_names(request, region)
+    form = ChecklistItemForm(
+        data, names=names, item=item, initial=ChecklistItemForm.initial_of(item)
+    )
     status = 200
     if form.is_bound:
         status = 422
@@ -116,7 +119,7 @@ def _item_form(request: RegionRequest, item: ChecklistItem | None) -> HttpRespon
     if item is None:
         items = ChecklistItem.objects.filter(region=region)
         context["steps"] = [
-            (HIBAH_FLOW.state(s).label, [i for i in items if i.state == s]) for s in REVIEW_STAGES
+            (names.get(s, s), [i for i in items if i.state == s]) for s in REVIEW_STAGES
         ]
     return render(request, "grants/backoffice/checklist.html", context, status=status)
 

@@ -52,6 +52,7 @@ from ..workflow import (
     TAPD,
 )
 from .backoffice_due import due_labels
+from .common import step_names
 
 # The order the step forms are shown in: the step's own first, then sending back, rejecting.
 LAST = ("send_back", "reject")
@@ -128,7 +129,8 @@ def case_page(
     """The page; after a refused step, with that step's form and its errors."""
     region = current_region(request)
     failed = failed or {}
-    due_labels(region, [proposal])
+    names = step_names(request, region)
+    due_labels(region, [proposal], names)
     steps = [
         (HIBAH_FLOW.action(k), failed.get(k) or step_form(request, proposal, k))
         for k in allowed_steps(request, proposal)
@@ -142,10 +144,10 @@ def case_page(
         ),
         "budget": list(BudgetLine.objects.filter(region=region, proposal=proposal)),
         "documents": _documents(region, proposal),
-        "answers": _answers(region, proposal),
+        "answers": _answers(region, proposal, names),
         "flags": _flags(request, proposal),
         "tranches": list(Tranche.objects.filter(region=region, proposal=proposal)),
-        "timeline": _timeline(request, proposal),
+        "timeline": _timeline(request, proposal, names),
         "steps": steps,
         "error": error,
     }
@@ -160,7 +162,9 @@ def _documents(region: Any, proposal: Proposal) -> list[Document]:
     return [*organisation, *own]
 
 
-def _answers(region: Any, proposal: Proposal) -> list[tuple[str, list[ChecklistAnswer]]]:
+def _answers(
+    region: Any, proposal: Proposal, names: dict[str, str]
+) -> list[tuple[str, list[ChecklistAnswer]]]:
     found = (
         ChecklistAnswer.objects.filter(region=region, proposal=proposal)
         .select_related("item", "actor")
@@ -169,7 +173,7 @@ def _answers(region: Any, proposal: Proposal) -> list[tuple[str, list[ChecklistA
     by_state: dict[str, list[ChecklistAnswer]] = {}
     for answer in found:
         by_state.setdefault(answer.item.state, []).append(answer)
-    return [(str(HIBAH_FLOW.state(s).label), rows) for s, rows in by_state.items()]
+    return [(names.get(s, s), rows) for s, rows in by_state.items()]
 
 
 def _flags(request: RegionRequest, proposal: Proposal) -> list[dict[str, Any]]:
@@ -217,13 +221,14 @@ def _links(request: RegionRequest, flag: RedFlag) -> list[tuple[str, str]]:
     return found
 
 
-def _timeline(request: RegionRequest, proposal: Proposal) -> list[dict[str, Any]]:
+def _timeline(
+    request: RegionRequest, proposal: Proposal, labels: dict[str, str]
+) -> list[dict[str, Any]]:
     entries = proposal_timeline(current_region(request), proposal)
     people = {
         u.pk: u.display_name
         for u in User.objects.filter(pk__in={e.actor_id for e in entries if e.actor_id})
     }
-    labels = {s.key: s.label for s in HIBAH_FLOW.states}
     actions = {a.key: a.label for a in HIBAH_FLOW.actions}
     return [
         {

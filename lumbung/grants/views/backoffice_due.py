@@ -4,7 +4,7 @@ region's working-day calendar with one read of its closed days per page."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -15,7 +15,6 @@ from lumbung.core.calendar import RegionCalendar
 from lumbung.core.models import Region, RegionHoliday
 
 from ..models import Proposal
-from ..workflow import HIBAH_FLOW
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,13 @@ def label(days: WorkingDays, due_at: dt.datetime, now: dt.datetime) -> Due:
     return Due(_("due in %(span)s") % {"span": _span(days, now, due_at)}, False)
 
 
-def due_labels(region: Region, proposals: Iterable[Proposal]) -> None:
-    """Set `.due` (a Due, or None without a running deadline) and `.state_label` on each."""
+def due_labels(region: Region, proposals: Iterable[Proposal], names: Mapping[str, str]) -> None:
+    """Set `.due` (a Due, or None without a running deadline) and `.state_label` (the
+    region's name for the step, from `names`) on each."""
     rows = list(proposals)
     now = timezone.now()
     for proposal in rows:
-        proposal.state_label = HIBAH_FLOW.state(proposal.state).label  # type: ignore[attr-defined]
+        proposal.state_label = names.get(proposal.state, proposal.state)  # type: ignore[attr-defined]
         proposal.due = None  # type: ignore[attr-defined]
     running = [p for p in rows if p.due_at is not None and not p.paused_state]
     if not running:

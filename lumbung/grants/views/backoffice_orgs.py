@@ -21,8 +21,7 @@ from ..forms_backoffice import OrganisationDecisionForm
 from ..models import Document, Organisation, Verification
 from ..selectors_hibah import organisation_proposals
 from ..services.organisations import organisation_reject, organisation_verify
-from ..workflow import HIBAH_FLOW
-from .common import error_status, organisation_or_404, renamed, show_error
+from .common import error_status, organisation_or_404, renamed, show_error, step_names
 
 
 @require_safe
@@ -70,9 +69,8 @@ def organisation(request: RegionRequest, region_slug: str, pk: int) -> HttpRespo
             else:
                 messages.success(request, _("Decision saved."))
                 return redirect("core:grants:organisation", region.slug, found.pk)
-    proposals = [
-        (p, HIBAH_FLOW.state(p.state).label) for p in organisation_proposals(region, found)
-    ]
+    names = step_names(request, region)
+    proposals = [(p, names.get(p.state, p.state)) for p in organisation_proposals(region, found)]
     context = {
         "organisation": found,
         "kelurahan": kelurahan_name(region, found.kelurahan_code),

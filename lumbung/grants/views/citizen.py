@@ -33,9 +33,16 @@ from ..models import Document, Organisation, Proposal
 from ..selectors_hibah import organisation_proposals, organisations_of_account
 from ..services.organisations import document_attach, is_account, organisation_register
 from ..services.proposals import ProposalInput, proposal_submit
-from ..workflow import HIBAH_FLOW
 from . import citizen_proposal
-from .common import error_status, organisation_or_404, renamed, show_error, signed_in
+from .common import (
+    error_status,
+    map_settings,
+    organisation_or_404,
+    renamed,
+    show_error,
+    signed_in,
+    step_names,
+)
 
 ORGANISATION_KINDS = (*ORGANISATION_UPLOADS, Document.Kind.OTHER)
 
@@ -135,8 +142,9 @@ def organisation_mine(request: HttpRequest, region_slug: str, pk: int) -> HttpRe
             else:
                 messages.success(request, _("Document added."))
                 return redirect("core:grants:my-organisation", region.slug, organisation.pk)
+    names = step_names(request, region)
     proposals = [
-        (p, HIBAH_FLOW.state(p.state).label) for p in organisation_proposals(region, organisation)
+        (p, names.get(p.state, p.state)) for p in organisation_proposals(region, organisation)
     ]
     context = {
         "organisation": organisation,
@@ -175,6 +183,7 @@ def proposal_new(request: HttpRequest, region_slug: str) -> HttpResponse:
         "lines": lines,
         "lines_errors": loose,
         "has_organisation": mine.exists(),
+        "map": map_settings(),
     }
     return render(request, "grants/citizen/proposal_form.html", context, status=status)
 
@@ -194,6 +203,8 @@ def _submit(request: HttpRequest, region: Region, form: ProposalForm, lines: Any
                 location=data["location"],
                 lines=budget_lines(lines),
                 kelurahan_code=data.get("kelurahan_code") or "",
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
             ),
         )
         _attach_all(region, actor, form.documents(), proposal=proposal)
@@ -208,7 +219,8 @@ def proposals_mine(request: HttpRequest, region_slug: str) -> HttpResponse:
         region=region, organisation__in=organisations_of_account(region, request.user)
     ).select_related("organisation", "programme")
     page = Paginator(found, 20).get_page(request.GET.get("page"))
-    rows = [(p, HIBAH_FLOW.state(p.state).label) for p in page.object_list]
+    names = step_names(request, region)
+    rows = [(p, names.get(p.state, p.state)) for p in page.object_list]
     context: dict[str, Any] = {"page": page, "rows": rows}
     return render(request, "grants/citizen/proposals.html", context)
 

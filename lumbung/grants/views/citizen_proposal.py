@@ -42,7 +42,7 @@ from ..workflow import (
     RETURNED,
     SUBMITTED,
 )
-from .common import error_status, proposal_or_404, show_error, signed_in
+from .common import error_status, proposal_or_404, show_error, signed_in, step_names
 
 # What the organisation should know or do at each step.
 NEXT_STEP = {
@@ -72,10 +72,9 @@ def own_proposal(request: HttpRequest, pk: int) -> Proposal:
     return proposal
 
 
-def _timeline(request: HttpRequest, proposal: Proposal) -> list[dict[str, Any]]:
-    labels = {s.key: s.label for s in HIBAH_FLOW.states}
+def _timeline(entries: list[TimelineEntry], labels: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
-    for entry in proposal_timeline(current_region(request), proposal):
+    for entry in entries:
         rows.append(
             {
                 "entry": entry,
@@ -107,14 +106,15 @@ def proposal_page(
     failed = failed or {}
     version = {"expected_version": proposal.version}
     entries = proposal_timeline(region, proposal)
+    names = step_names(request, region)
     context: dict[str, Any] = {
         "proposal": proposal,
-        "state_label": HIBAH_FLOW.state(proposal.state).label,
+        "state_label": names.get(proposal.state, proposal.state),
         "next_step": NEXT_STEP.get(proposal.state, ""),
         "amounts": proposal_amounts(proposal),
         "budget": list(BudgetLine.objects.filter(region=region, proposal=proposal)),
         "documents": list(Document.objects.filter(region=region, proposal=proposal)),
-        "timeline": _timeline(request, proposal),
+        "timeline": _timeline(entries, names),
         "officer_note": _last_note(entries, {"send_back", "reject", "return_lpj"}),
         "error": error,
     }

@@ -8,16 +8,20 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import get_language
 
 from lumbung.core.errors import DomainError, NotFound
 from lumbung.core.forms import apply_domain_error
 from lumbung.core.models import Region
+from lumbung.core.workflow_selectors import state_labels
 
 from ..models import Organisation, Proposal
 from ..selectors_hibah import proposal_get
+from ..workflow import HIBAH_FLOW
 
 View = Callable[..., HttpResponseBase]
 
@@ -32,6 +36,28 @@ def signed_in(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def map_settings() -> dict[str, str]:
+    """The tiles the maps draw on (none configured: the pins show without a base map)."""
+    return {
+        "tiles": getattr(settings, "LUMBUNG_MAP_TILES", ""),
+        "attribution": getattr(settings, "LUMBUNG_MAP_ATTRIBUTION", ""),
+    }
+
+
+def step_names(
+    request: HttpRequest, region: Region, workflow: str = HIBAH_FLOW.key
+) -> dict[str, str]:
+    """The region's names for a workflow's steps ("a region may rename steps"), read once per
+    request. Kept where core's `{% state_label %}` tag keeps its own, so a page that uses both
+    reads them once."""
+    memo: dict[tuple[int, str, str], dict[str, str]]
+    memo = request.__dict__.setdefault("_lumbung_state_labels", {})
+    key = (region.pk, workflow, get_language() or "")
+    if key not in memo:
+        memo[key] = state_labels(region, workflow)
+    return memo[key]
 
 
 def proposal_or_404(region: Region, pk: int) -> Proposal:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from ..selectors_public import (
     register_points,
     register_totals,
 )
-from ..workflow import HIBAH_FLOW
+from .common import map_settings, step_names
 
 
 def _pins(region_slug: str, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -42,17 +41,15 @@ def register(request: HttpRequest, region_slug: str) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    names = step_names(request, region)
     context = {
         "form": form,
         "page": page,
-        "proposals": [(p, HIBAH_FLOW.state(p.state).label) for p in page.object_list],
+        "proposals": [(p, names.get(p.state, p.state)) for p in page.object_list],
         "totals": register_totals(rows),
         "points": _pins(region.slug, register_points(rows)),
         "query": query.urlencode(),
-        "map": {
-            "tiles": getattr(settings, "LUMBUNG_MAP_TILES", ""),
-            "attribution": getattr(settings, "LUMBUNG_MAP_ATTRIBUTION", ""),
-        },
+        "map": map_settings(),
     }
     return render(request, "grants/public/register.html", context)
 
@@ -60,14 +57,15 @@ def register(request: HttpRequest, region_slug: str) -> HttpResponse:
 @require_safe
 def proposal(request: HttpRequest, region_slug: str, public_id: UUID) -> HttpResponse:
     region = current_region(request)
+    names = step_names(request, region)
     try:
-        found = register_get(region, public_id)
+        found = register_get(region, public_id, names)
     except NotFound:
         raise Http404 from None
     context = {
         "proposal": found.proposal,
         "steps": found.steps,
-        "state_label": HIBAH_FLOW.state(found.proposal.state).label,
+        "state_label": names.get(found.proposal.state, found.proposal.state),
     }
     return render(request, "grants/public/proposal.html", context)
 
