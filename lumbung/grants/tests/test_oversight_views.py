@@ -78,10 +78,10 @@ def test_refresh_then_list_explains_each_flag_and_links_its_evidence(
     assert RedFlag.objects.filter(region=ga.region, is_current=True).count() == 2
     # when they open the list
     page = auditor.get(url(ga, "flags")).content.decode()
-    # then each flag is explained, and the proposal links to its public page
+    # then each flag is explained, and the proposal links to the staff's page of it
     assert "is above the previous stage" in page
     assert "may be one person registered twice" in page
-    assert url(ga, "proposal", public_id=proposal.public_id) in page
+    assert url(ga, "case", pk=proposal.pk) in page
     assert "Flags refreshed: 2 new" in page
 
 
