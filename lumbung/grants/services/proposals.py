@@ -249,7 +249,6 @@ def _write_lines(region: Region, proposal: Proposal, rows: list[dict[str, Any]])
     )
 
 
-@transaction.atomic
 def _pin(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decimal | None]:
     """A map pin inside Indonesia's bounding box, both coordinates or neither."""
     if latitude in (None, "") and longitude in (None, ""):
@@ -268,6 +267,7 @@ def _pin(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decimal | None]
     return lat, lng
 
 
+@transaction.atomic
 def proposal_submit(
     *, region: Region, actor: User, organisation: Organisation, data: ProposalInput
 ) -> Proposal:

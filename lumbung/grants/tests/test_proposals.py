@@ -323,3 +323,21 @@ def test_another_regions_programme_or_proposal_is_not_found(
     )
 
     assert wrong_programme.code == wrong_proposal.code == ErrorCode.NOT_FOUND
+
+
+def test_submitting_is_one_transaction(gworld_a: Any) -> None:
+    """A failure after the proposal row is written leaves nothing behind."""
+    from unittest import mock
+
+    from ..services import proposals as module
+
+    before = _count(gworld_a)
+    with mock.patch.object(module, "_write_lines", side_effect=RuntimeError("disk full")):
+        with pytest.raises(RuntimeError):
+            submit(gworld_a)
+    assert _count(gworld_a) == before
+
+
+def _count(gw: Any) -> int:
+    with region_scope(gw.region):
+        return Proposal.objects.filter(region=gw.region).count()
