@@ -332,9 +332,9 @@ def test_submitting_is_one_transaction(gworld_a: Any) -> None:
     from ..services import proposals as module
 
     before = _count(gworld_a)
-    with mock.patch.object(module, "_write_lines", side_effect=RuntimeError("disk full")):
-        with pytest.raises(RuntimeError):
-            submit(gworld_a)
+    failing = mock.patch.object(module, "_write_lines", side_effect=RuntimeError("disk full"))
+    with failing, pytest.raises(RuntimeError):
+        submit(gworld_a)
     assert _count(gworld_a) == before
 
 
