@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.core.kelurahan import kelurahan_groups
 from lumbung.core.models import Region
+from lumbung.core.workflow_selectors import state_labels
 
 from .selectors_public import RegisterFilters, register_programmes, register_years
 from .workflow import HIBAH_FLOW
@@ -30,7 +31,8 @@ class RegisterFilterForm(forms.Form):
             *everything,
             *((p.pk, f"{p.name} ({p.year})") for p in register_programmes(region)),
         ]
-        fields["state"].choices = [*everything, *((s.key, s.label) for s in HIBAH_FLOW.states)]
+        names = state_labels(region, HIBAH_FLOW.key)  # the region's own names for its steps
+        fields["state"].choices = [*everything, *((s.key, names[s.key]) for s in HIBAH_FLOW.states)]
         groups = kelurahan_groups(region)
         if groups:
             fields["kelurahan"].choices = [*everything, *groups]
