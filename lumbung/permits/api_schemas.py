@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from .models import DocumentFormat, FeeKind, Lane, Risk, Scale
+from .models.common import MONEY_MAX
 from .workflow import APPLICATION_FLOW, STAFF_STAGES
 
 MAX_ID = 2**31 - 1
@@ -26,9 +27,17 @@ def _exact(value: Any) -> Any:
     return value
 
 
+def _finite(value: Decimal) -> Decimal:
+    """NaN, infinities and absurd amounts cannot be compared or stored: refuse them here."""
+    if not value.is_finite() or not 0 <= value <= MONEY_MAX:
+        raise ValueError("Give an amount from zero up to Rp 1 quadrillion.")
+    return value
+
+
 Money = Annotated[
     Decimal,
     BeforeValidator(_exact),
+    AfterValidator(_finite),
     WithJsonSchema(
         {
             "anyOf": [
