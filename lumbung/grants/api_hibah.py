@@ -45,9 +45,9 @@ from .api_schemas_hibah import (
 from .models import Document, HibahProgramme, Organisation, Proposal
 from .selectors_hibah import organisations_of_account, proposal_queue
 from .services.disbursement import lpj_submit
+from .services.documents import document_attach
 from .services.organisations import (
     OrganisationInput,
-    document_attach,
     organisation_register,
     organisation_update,
 )

@@ -13,7 +13,7 @@ from lumbung.core.models import Region
 from lumbung.core.permissions import can
 
 from .api_hibah_common import is_grants_staff
-from .api_schemas_hibah import (
+from .api_schemas_hibah_admin import (
     HibahChecklistItemIn,
     HibahChecklistItemOut,
     HibahChecklistItemPatch,

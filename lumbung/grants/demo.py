@@ -27,10 +27,10 @@ from .demo_data import ORGANISATIONS, PROGRAMMES, STORIES, TEN_PERCENT_OFF, Stor
 from .models import HibahProgramme, Organisation, Proposal
 from .services.checklists import STARTER_ITEMS, Answer, checklist_adopt_starter
 from .services.disbursement import lpj_submit, lpj_verify, tranche_record
+from .services.documents import document_attach
 from .services.flags import flags_refresh
 from .services.organisations import (
     OrganisationInput,
-    document_attach,
     organisation_register,
     organisation_verify,
 )

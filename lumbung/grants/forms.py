@@ -17,7 +17,8 @@ from lumbung.core.kelurahan import kelurahan_groups
 from lumbung.core.models import Region
 
 from .models import Document, HibahProgramme, Organisation, OrganisationKind
-from .services.organisations import APPLICANT_KINDS, OrganisationInput, region_today
+from .services.documents import APPLICANT_KINDS
+from .services.organisations import OrganisationInput, region_today
 from .services.proposals import BudgetLineInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

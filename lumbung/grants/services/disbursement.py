@@ -23,7 +23,8 @@ from ..checks import MODULE
 from ..errors import GrantsError
 from ..models import Document, HibahProgramme, Proposal, Tranche
 from ..workflow import AGREEMENT, DISBURSED, HIBAH_FLOW
-from .organisations import clean_document, region_today, require_account, store_document
+from .documents import clean_document, store_document
+from .organisations import region_today, require_account
 from .proposals import rupiah
 from .stages import begin, lock, move
 

@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal import npwp
 
-from lumbung.core.attachments import PDF_MAGIC, CleanFile, clean_image, clean_pdf
 from lumbung.core.calendar import RegionCalendar
 from lumbung.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lumbung.core.models import Region, User
@@ -26,7 +24,7 @@ from lumbung.core.reference import subdivisions
 from lumbung.core.services.audit import audit_record
 
 from ..errors import GrantsError
-from ..models import Document, Organisation, OrganisationKind, Proposal, Verification
+from ..models import Organisation, OrganisationKind, Verification
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -309,93 +307,3 @@ def organisation_reject(
     if not reason.strip():
         raise ValidationFailed({"reason": [_("This field is required.")]})
     return _decide(region, actor, organisation, Verification.REJECTED, reason)
-
-
-def clean_document(upload: UploadedFile) -> CleanFile:
-    """A PDF, or a photo of a paper document, recognised by content and size-capped."""
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head == PDF_MAGIC:
-        return clean_pdf(upload, field="file", max_bytes=MAX_DOCUMENT_BYTES)
-    return clean_image(upload, field="file", max_bytes=MAX_IMAGE_BYTES)
-
-
-def store_document(
-    region: Region,
-    actor: User | None,
-    cleaned: CleanFile,
-    kind: str,
-    *,
-    organisation: Organisation | None = None,
-    proposal: Proposal | None = None,
-) -> Document:
-    """Save a checked file and its audit event (inside the caller's transaction)."""
-    document = Document(
-        region=region,
-        organisation=organisation,
-        proposal=proposal,
-        kind=kind,
-        filename=cleaned.name,
-        content_type=cleaned.content_type,
-        size=cleaned.content.size,
-        uploaded_by=actor,
-    )
-    document.file.save(cleaned.name, cleaned.content, save=False)
-    document.save()
-    audit_record(
-        region=region,
-        actor=actor,
-        action="grants.document.attach",
-        obj=document,
-        changes={
-            "kind": kind,
-            "organisation": organisation.pk if organisation else None,
-            "proposal": proposal.pk if proposal else None,
-            "filename": cleaned.name,
-        },
-    )
-    return document
-
-
-# What an organisation's accounts may attach; staff attach any kind.
-APPLICANT_KINDS = frozenset(
-    {
-        Document.Kind.DEED,
-        Document.Kind.LEGAL,
-        Document.Kind.NPWP,
-        Document.Kind.DOMICILE,
-        Document.Kind.BANK,
-        Document.Kind.PROPOSAL,
-        Document.Kind.RAB,
-        Document.Kind.LPJ,
-        Document.Kind.OTHER,
-    }
-)
-
-
-@transaction.atomic
-def document_attach(
-    *,
-    region: Region,
-    actor: User,
-    upload: UploadedFile,
-    kind: str,
-    organisation: Organisation | None = None,
-    proposal: Proposal | None = None,
-) -> Document:
-    """Attach a document to an organisation or to one of its proposals (exactly one),
-    by the organisation's own accounts or by grants staff."""
-    if (organisation is None) == (proposal is None):
-        raise ValidationFailed({"kind": [_("Attach to an organisation or to a proposal.")]})
-    owner = organisation if organisation is not None else proposal.organisation  # type: ignore[union-attr]
-    same_region(region, organisation or proposal)
-    if kind not in Document.Kind.values:
-        raise ValidationFailed({"kind": [_("Choose a kind of document.")]})
-    if not is_staff(actor, region):
-        require_account(owner, actor)
-        if kind not in APPLICANT_KINDS:
-            raise PermissionDenied()
-    cleaned = clean_document(upload)
-    return store_document(
-        region, actor, cleaned, kind, organisation=organisation, proposal=proposal
-    )

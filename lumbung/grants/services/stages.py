@@ -25,7 +25,8 @@ from ..errors import GrantsError
 from ..models import Document, Proposal, Stage, Verification
 from ..workflow import EVALUATION, HIBAH_FLOW, STAGE_ROLES, SUBMITTED
 from .checklists import Answer, checklist_gate, checklist_record
-from .organisations import clean_document, region_today, same_region, store_document
+from .documents import clean_document, store_document
+from .organisations import region_today, same_region
 from .proposals import amount_set, ceiling_check, rupiah
 
 EVALUATORS = (Role.OFFICER, Role.UNIT_HEAD)

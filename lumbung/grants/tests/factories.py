@@ -28,9 +28,9 @@ from ..checks import ORGANISATION_DOCUMENTS, PROPOSAL_DOCUMENTS
 from ..models import HibahProgramme, Organisation, Proposal
 from ..services.checklists import STARTER_ITEMS, Answer
 from ..services.disbursement import lpj_submit, lpj_verify, tranche_record
+from ..services.documents import document_attach
 from ..services.organisations import (
     OrganisationInput,
-    document_attach,
     organisation_register,
     organisation_verify,
     region_today,

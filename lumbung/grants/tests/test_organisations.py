@@ -15,9 +15,9 @@ from lumbung.core.tests.factories import RegionWorld, UserFactory
 
 from ..errors import GrantsError
 from ..models import Document, Organisation, Verification
+from ..services.documents import document_attach
 from ..services.organisations import (
     MAX_DOCUMENT_BYTES,
-    document_attach,
     organisation_register,
     organisation_reject,
     organisation_update,

@@ -31,7 +31,8 @@ from ..forms import (
 )
 from ..models import Document, Organisation, Proposal
 from ..selectors_hibah import organisation_proposals, organisations_of_account
-from ..services.organisations import document_attach, is_account, organisation_register
+from ..services.documents import document_attach
+from ..services.organisations import is_account, organisation_register
 from ..services.proposals import ProposalInput, proposal_submit
 from . import citizen_proposal
 from .common import (

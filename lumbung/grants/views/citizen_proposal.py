@@ -33,7 +33,8 @@ from ..forms import (
 from ..models import BudgetLine, Document, Proposal
 from ..selectors_hibah import TimelineEntry, proposal_amounts, proposal_timeline
 from ..services.disbursement import lpj_submit
-from ..services.organisations import document_attach, is_account
+from ..services.documents import document_attach
+from ..services.organisations import is_account
 from ..services.proposals import proposal_resubmit, proposal_withdraw
 from ..workflow import (
     DISBURSED,
