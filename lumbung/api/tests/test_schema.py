@@ -39,6 +39,10 @@ from lumbung.core.services.workflow import case_start
 from lumbung.core.tenancy import region_scope
 from lumbung.core.tests.factories import PASSWORD, make_world
 from lumbung.core.tests.sample.models import SampleCase
+from lumbung.permits.services.catalogue import routing_rules_adopt_default
+from lumbung.permits.tests.factories import apply as permits_apply
+from lumbung.permits.tests.factories import enable_permits, permit_of
+from lumbung.permits.tests.factories import register as permits_register
 
 pytestmark = [pytest.mark.schema, pytest.mark.django_db]
 
@@ -162,6 +166,18 @@ def caller(_in_process: None) -> Iterator[Caller]:
         report = file_report(region, description="Lampu jalan mati di depan pasar").complaint
         template = template_save(region=region, actor=admin, data={"title": "Terima", "body": "Ok"})
         client_row, _key = client_issue(region=region, actor=admin, name="Aplikasi warga")
+    # Permits: an application at the document check, a registration receipt, the pharmacy
+    # permit type and the region's routing rules.
+    permits = enable_permits(world)
+    application, receipt = permits_apply(permits), permit_of(permits_register(permits))
+    with region_scope(region), transaction.atomic():
+        rule = routing_rules_adopt_default(region=region, actor=None)[0]
+    REAL_PATH_VALUES.update(
+        application_id=application.pk,
+        permit_id=receipt.pk,
+        type_id=permits.permit_type.pk,
+        rule_id=rule.pk,
+    )
     REAL_PATH_VALUES.update(
         ticket=report.ticket,
         code="jalan-rusak",
