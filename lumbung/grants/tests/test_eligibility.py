@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_known_rules_are_kept() -> None:
         ({"field": "age", "op": "gte"}, "field, an op and a value"),
     ],
 )
-def test_an_unknown_or_wrong_rule_is_refused_with_a_clear_message(rule, part) -> None:
+def test_an_unknown_or_wrong_rule_is_refused_with_a_clear_message(rule, part, english: Any) -> None:
     with pytest.raises(ValueError, match="Rule 1") as refused:
         rules_clean([rule], "32.73")
     assert part in str(refused.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -191,7 +192,7 @@ def test_amount_rise_is_shown_with_its_justification(ga: RegionWorld) -> None:
     assert "Rp90" in text
 
 
-def test_disbursement_before_the_nphd(ga: RegionWorld) -> None:
+def test_disbursement_before_the_nphd(ga: RegionWorld, english: Any) -> None:
     region = ga.region
     early = f.proposal(region, state="disbursed", final=100, nphd_signed_on=dt.date(2026, 3, 10))
     unsigned = f.proposal(region, state="disbursed", final=100)

@@ -4,6 +4,7 @@ name answers like an unknown NIK; limited per address and per NIK."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -32,12 +33,12 @@ def approved(gworld):  # noqa: F811
     return gworld, old[0]
 
 
-def test_a_listed_person_learns_the_programme_and_status(approved) -> None:
+def test_a_listed_person_learns_the_programme_and_status(approved, english: Any) -> None:
     world, person = approved
     answer = ask(world, person.nik, f"  {person.name.upper()} ")
     assert answer.on_list
     assert [(e.programme, e.cycle, e.status) for e in answer.entries] == [
-        ("Bantuan Lansia", 1, "Listed")
+        ("Elderly aid", 1, "Listed")  # the programme's English name, in English
     ]
 
 

@@ -66,7 +66,7 @@ def rising(world: RegionWorld) -> Proposal:
 
 
 def test_refresh_then_list_flags_with_their_explanation_and_evidence(
-    client: Client, ga: RegionWorld
+    client: Client, ga: RegionWorld, english: Any
 ) -> None:
     proposal = rising(ga)
     auditor = as_(client, ga, Role.AUDITOR)

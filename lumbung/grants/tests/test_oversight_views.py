@@ -67,7 +67,7 @@ def twins(world: RegionWorld) -> None:
 
 
 def test_refresh_then_list_explains_each_flag_and_links_its_evidence(
-    client: Client, ga: RegionWorld
+    client: Client, ga: RegionWorld, english: Any
 ) -> None:
     # given records that raise two flags, and an auditor who presses "refresh now"
     proposal = rising(ga)
@@ -132,7 +132,9 @@ def test_the_list_filters_by_kind_and_status(client: Client, ga: RegionWorld) ->
     assert shown() == set()
 
 
-def test_dismissing_needs_a_reason_and_is_audited(client: Client, ga: RegionWorld) -> None:
+def test_dismissing_needs_a_reason_and_is_audited(
+    client: Client, ga: RegionWorld, english: Any
+) -> None:
     rising(ga)
     flags_refresh(region=ga.region)
     flag = RedFlag.objects.get(region=ga.region)
@@ -223,7 +225,7 @@ def test_the_proposal_page_links_to_the_report_form(client: Client, ga: RegionWo
 
 
 def test_without_complaints_an_anonymous_report_waits_for_the_auditors(
-    client: Client, ga: RegionWorld
+    client: Client, ga: RegionWorld, english: Any
 ) -> None:
     # given a proposal, and an anonymous visitor on its report form
     proposal = f.proposal(ga.region, state="decided", final=90_000_000)
@@ -314,7 +316,7 @@ def test_bad_input_is_shown_by_the_field_and_writes_nothing(
 
 
 def test_too_many_anonymous_reports_get_a_429_with_the_wait(
-    client: Client, ga: RegionWorld, settings: Any
+    client: Client, ga: RegionWorld, settings: Any, english: Any
 ) -> None:
     settings.LUMBUNG_GRANTS_SUSPICION_LIMITS = {"address": "1/h", "contact": "5/h"}
     proposal = f.proposal(ga.region)
