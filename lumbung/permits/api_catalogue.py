@@ -118,9 +118,8 @@ def type_create(
     "/types/{int:type_id}",
     response=PermitTypeOut,
     summary="Change a permit type",
-    description="Fields left out keep their value; the code never changes."
-    + ADMIN_CODES
-    + ", permits_fee_formula_invalid, validation_error (422).",
+    description="Fields left out (or null) keep their value; a null unit removes it; the code "
+    "never changes." + ADMIN_CODES + ", permits_fee_formula_invalid, validation_error (422).",
 )
 def type_change(
     request: HttpRequest, region_slug: Path[str], type_id: int, payload: PermitTypePatch
@@ -142,7 +141,9 @@ def type_change(
         "signing_unit_id": permit_type.signing_unit_id,
         "is_active": permit_type.is_active,
     }
-    values.update(payload.dict(exclude_unset=True))
+    # null means "no unit" for the units; for any other field it means "unchanged".
+    sent = payload.dict(exclude_unset=True)
+    values.update({k: v for k, v in sent.items() if v is not None or k.endswith("_unit_id")})
     data = _type_input(region, values)
     permit_type_save(region=region, actor=user, data=data, permit_type=permit_type)
     return _types(region, pk=permit_type.pk)[0]

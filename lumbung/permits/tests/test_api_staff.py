@@ -221,6 +221,9 @@ def test_the_admin_keeps_the_catalogue(client, pworld_a):
     bad_fee = admin.send("patch", f"/types/{type_id}", {"fee_kind": "fixed"})
     assert bad_fee.status_code == 422
     assert problem_of(bad_fee)["code"] == "permits_fee_formula_invalid"
+    kept = admin.send("patch", f"/types/{type_id}", {"default_approval": None, "is_active": None})
+    assert kept.status_code == 200, kept.content
+    assert kept.json()["is_active"] is True
     requirement = {"code": "desain", "name_id": "Desain", "name_en": "Design", "format": "image"}
     with_doc = admin.post(f"/types/{type_id}/requirements", requirement)
     assert [r["code"] for r in with_doc.json()["requirements"]] == ["desain"]
