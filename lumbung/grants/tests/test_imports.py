@@ -310,7 +310,7 @@ def test_an_import_never_touches_another_region(
     assert (still.pk, still.name, still.import_job_id) == (other.pk, "Warga Tangerang", None)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_is_visible_to_other_connections_while_the_import_runs(
     gworld_a, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
