@@ -20,16 +20,14 @@ from lumbung.core.models import Region, Unit
 from lumbung.core.permissions import can
 
 from .api_common import Shown, kbli_out, money, type_ref, types_out
-from .api_schemas import (
+from .api_schemas import PermitKbliOut, PermitKbliQuery, PermitTypeOut
+from .api_schemas_admin import (
     PermitImportOut,
-    PermitKbliOut,
-    PermitKbliQuery,
     PermitRequirementIn,
     PermitRuleIn,
     PermitRuleOut,
     PermitSlaIn,
     PermitTypeIn,
-    PermitTypeOut,
     PermitTypePatch,
 )
 from .models import Kbli, PermitType, RoutingRule
