@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lumbung.core.models import Membership, Region, Unit, User
 from lumbung.core.models.people import Role
@@ -118,7 +119,10 @@ class InspectionForm(forms.Form):
 class RecommendForm(forms.Form):
     favourable = forms.TypedChoiceField(
         label=_("Recommendation"),
-        choices=[("yes", _("For")), ("no", _("Against"))],
+        choices=[
+            ("yes", pgettext_lazy("recommendation", "For")),
+            ("no", pgettext_lazy("recommendation", "Against")),
+        ],
         widget=forms.RadioSelect,
         coerce=lambda v: v == "yes",
     )
