@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lumbung.complaints",
     "lumbung.grants",
     "lumbung.permits",
+    "lumbung.performance",
 ]
 
 MIDDLEWARE = [

@@ -64,6 +64,8 @@ class Role(models.TextChoices):
     CONSIDERATION_TEAM = "consideration", _("Consideration team (Tim Pertimbangan)")
     BUDGET_TEAM = "budget_team", _("Regional budget team (TAPD)")
     REGION_HEAD = "region_head", _("Head of region (Kepala Daerah) or delegate")
+    # Pays the performance allowance (TPP): sees every civil servant's pay figures.
+    PAYROLL = "payroll", _("Payroll staff (TPP)")
     PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
 
 
@@ -76,6 +78,7 @@ STAFF_ROLES = frozenset(
         Role.CONSIDERATION_TEAM,
         Role.BUDGET_TEAM,
         Role.REGION_HEAD,
+        Role.PAYROLL,
     }
 )
 

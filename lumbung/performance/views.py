@@ -1,0 +1,70 @@
+"""The module's landing page: what the signed-in person can do here, and where they stand
+this month. Each area's pages live in its own package (worklog/, review/, allowance/,
+registry/, dashboards/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from lumbung.core.models import Region, User
+from lumbung.core.permissions import can
+from lumbung.core.views.helpers import RegionRequest, current_region, require_perm
+
+from .selectors import employee_of
+
+
+@dataclass(frozen=True)
+class Area:
+    url_name: str
+    perm: str
+    label: str | Promise
+    current: tuple[str, ...] = ()
+
+
+# The module's menu, in the order a civil servant, a supervisor, then an overseer needs it.
+AREAS = (
+    Area("log", "performance.log", _("My day"), ("log",)),
+    Area("entries", "performance.log", _("My entries"), ("entries",)),
+    Area("my_tpp", "performance.log", _("My allowance"), ("my_tpp",)),
+    Area("approvals", "performance.use", _("Approvals"), ("approvals",)),
+    Area("activities", "performance.use", _("Activities"), ("activities",)),
+    Area("dashboard", "performance.view_dashboards", _("Dashboard"), ("dashboard", "unit")),
+    Area("anomalies", "performance.view_anomalies", _("Anomalies"), ("anomalies",)),
+    Area("months", "performance.close_month", _("Months and TPP"), ("months", "month")),
+    Area("attendance", "performance.import_attendance", _("Attendance"), ("attendance",)),
+    Area("formulas", "performance.manage_formula", _("TPP formula"), ("formulas",)),
+    Area("staff", "performance.manage_registry", _("Staff registry"), ("staff", "person")),
+)
+
+
+def menu(user: User, region: Region, here: str) -> list[dict[str, object]]:
+    """The areas this person may open, each with its link."""
+    return [
+        {
+            "url": reverse(f"core:performance:{area.url_name}", args=[region.slug]),
+            "label": area.label,
+            "current": here in area.current,
+        }
+        for area in AREAS
+        if can(user, area.perm, region)
+    ]
+
+
+@require_safe
+@require_perm("performance.use")
+def home(request: RegionRequest, region_slug: str) -> HttpResponse:
+    region = current_region(request)
+    user = request.user
+    assert isinstance(user, User)
+    context = {
+        "areas": menu(user, region, ""),
+        "employee": employee_of(region, user),
+    }
+    return render(request, "performance/home.html", context)
