@@ -101,10 +101,11 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = ARTIFACTS / "server.log"
     log.write_text("")
     var_dir = tmp_path_factory.mktemp("lumbung-var")
-    env = _server_env(var_dir)
+    port = _free_port()
+    # Documents print their verification links with this base: the server actually served.
+    env = {**_server_env(var_dir), "LUMBUNG_BASE_URL": f"http://127.0.0.1:{port}"}
     for args in (["migrate", "--noinput"], ["createcachetable"], ["demo", "--allow-without-debug"]):
         _manage(args, env, log)
-    port = _free_port()
     with log.open("a") as out:
         process = subprocess.Popen(
             [*_lumbung_command(), "runserver", f"127.0.0.1:{port}", "--noreload"],
