@@ -52,6 +52,12 @@ def parse_args() -> argparse.Namespace:
         default=1_000_000,
         help="reports for the complaints bench (python -m bench.complaints), 0 to skip",
     )
+    add(
+        "--permits-permits",
+        type=int,
+        default=1_000_000,
+        help="permits for the verification bench (python -m bench.permits), 0 to skip",
+    )
     return parser.parse_args()
 
 
@@ -95,6 +101,8 @@ def main() -> int:
     failed = results["baseline"]["errors"] + sum(row["errors"] for row in results["targets"])
     if args.complaints_reports > 0:
         failed += run_complaints(args)
+    if args.permits_permits > 0:
+        failed += run_permits(args)
     return 1 if failed else 0
 
 
@@ -102,6 +110,15 @@ def run_complaints(args: argparse.Namespace) -> int:
     """The complaints bench in its own process: it has its own database and settings."""
     step("Complaints bench (python -m bench.complaints)")
     argv = [sys.executable, "-m", "bench.complaints", "--reports", str(args.complaints_reports)]
+    argv += ["--workers", str(args.workers), "--threads", str(args.threads)]
+    argv += ["--python-load"] if args.python_load else []
+    return 1 if subprocess.run(argv, cwd=BASE_DIR, check=False).returncode == 1 else 0
+
+
+def run_permits(args: argparse.Namespace) -> int:
+    """The permits verification bench in its own process, with its own database."""
+    step("Permits bench (python -m bench.permits)")
+    argv = [sys.executable, "-m", "bench.permits", "--permits", str(args.permits_permits)]
     argv += ["--workers", str(args.workers), "--threads", str(args.threads)]
     argv += ["--python-load"] if args.python_load else []
     return 1 if subprocess.run(argv, cwd=BASE_DIR, check=False).returncode == 1 else 0
