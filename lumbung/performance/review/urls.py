@@ -1,5 +1,11 @@
 """Pages of this area, gathered by lumbung/performance/urls.py under /<region>/performance/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns: list[URLPattern] = [
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", views.approval, name="approval"),
+    path("approvals/unreviewed-at-top/", views.stuck, name="approvals_stuck"),
+]
