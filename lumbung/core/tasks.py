@@ -47,6 +47,8 @@ def escalate_overdue_region(region: Region) -> int:
     count = 0
     with region_scope(region):
         for model in case_models():
+            if not workflows.get(model.WORKFLOW_KEY).escalation:
+                continue  # the module escalates these itself (performance: up the chain)
             for case in case_overdue(model, region):
                 count += int(case_escalate(region=region, case=case))
     return count

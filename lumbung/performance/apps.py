@@ -24,6 +24,7 @@ class PerformanceConfig(ModuleConfig):
         "lumbung.performance.workflow.ENTRY_FLOW",
         "lumbung.performance.workflow.ACTIVITY_FLOW",
     )
+    periodic_tasks = ("lumbung.performance.review.tasks.escalate_reviews_all",)
     settings_fields = (
         SettingField(
             "backdate_working_days",
