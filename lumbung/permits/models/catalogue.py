@@ -5,12 +5,16 @@ and the routing rules that pick an application's lane."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes.manager import DisabledQuerySet
 
 from lumbung.core.models import RegionScoped
+from lumbung.core.models.tenancy import RegionScopedManager
 
 from .common import Bilingual, Lane, Risk, Scale, english, money
 
@@ -65,6 +69,17 @@ class DocumentFormat(models.TextChoices):
     IMAGE = "image", _("Image (JPEG, PNG or WebP)")
 
 
+class CurrentRequirements(RegionScopedManager):
+    """The requirements asked of applicants now. A removed requirement that documents were
+    uploaded for is retired, not deleted, so those documents keep it; only
+    `Requirement.with_retired` (the admin's page, the restore) sees it."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        found = super().get_queryset()
+        # Outside a region scope the query must still fail loudly, not here.
+        return found if isinstance(found, DisabledQuerySet) else found.filter(is_active=True)
+
+
 class Requirement(Bilingual, RegionScoped):
     """A document an applicant for one permit type uploads."""
 
@@ -75,8 +90,14 @@ class Requirement(Bilingual, RegionScoped):
     format = models.CharField(max_length=5, choices=DocumentFormat.choices)
     mandatory = models.BooleanField(_("mandatory"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # False: removed by the admin, kept for the documents already uploaded for it.
+    is_active = models.BooleanField(default=True)
+
+    objects: ClassVar[CurrentRequirements] = CurrentRequirements()
+    with_retired: ClassVar[RegionScopedManager] = RegionScopedManager()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -155,6 +176,9 @@ class RoutingRule(RegionScoped):
     )
     note = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
+    # Whether it may have routed an application (only a rule that cannot have is deleted).
+    # Null for rules from before the date was kept: they count as used.
+    created_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         ordering = ["priority", "id"]

@@ -70,13 +70,18 @@ def decimal_of(value: Any, field: str) -> Decimal:
     return number
 
 
-def _unit(region: Region, unit: Unit | None, field: str) -> Unit | None:
+def _unit(region: Region, unit: Unit | None, field: str, kept_id: int | None) -> Unit | None:
+    """The region's unit; a unit since closed is refused unless the type already had it."""
     if unit is not None and unit.region_id != region.pk:
         raise ValidationFailed({field: [_("Choose one of the region's units.")]})
+    if unit is not None and not unit.is_active and unit.pk != kept_id:
+        raise ValidationFailed({field: [_("This unit is no longer active.")]})
     return unit
 
 
-def _clean_type(region: Region, data: PermitTypeInput) -> dict[str, Any]:
+def _clean_type(
+    region: Region, data: PermitTypeInput, current: PermitType | None
+) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     code = data.code.strip().lower()
     if not CODE.match(code):
@@ -92,8 +97,9 @@ def _clean_type(region: Region, data: PermitTypeInput) -> dict[str, Any]:
     fee_formula_check(data.fee_kind, rate, amount)
     values = asdict(data) | {"code": code, "fee_rate": rate, "fee_amount": amount}
     values["name_id"], values["name_en"] = data.name_id.strip(), data.name_en.strip()
-    values["verifying_unit"] = _unit(region, data.verifying_unit, "verifying_unit")
-    values["signing_unit"] = _unit(region, data.signing_unit, "signing_unit")
+    for name in ("verifying_unit", "signing_unit"):
+        kept = getattr(current, f"{name}_id") if current else None
+        values[name] = _unit(region, getattr(data, name), name, kept)
     return values
 
 
@@ -106,7 +112,7 @@ def permit_type_save(
     permit_type: PermitType | None = None,
 ) -> PermitType:
     """Create a permit type, or change one (its code stays what it was)."""
-    values = _clean_type(region, data)
+    values = _clean_type(region, data, permit_type)
     if permit_type is None:
         if PermitType.objects.filter(region=region, code=values["code"]).exists():
             raise DomainError(
@@ -143,7 +149,8 @@ def requirement_save(
     mandatory: bool = True,
     position: int = 0,
 ) -> Requirement:
-    """Add a document requirement to a permit type, or change the one with that code."""
+    """Add a document requirement to a permit type, or change the one with that code (a
+    removed one that documents kept, see catalogue_removal.py, is so restored)."""
     same_region(region, permit_type)
     code = code.strip().lower()
     errors: dict[str, list[str]] = {}
@@ -162,10 +169,13 @@ def requirement_save(
         "mandatory": bool(mandatory),
         "position": position,
     }
-    row, created = Requirement.objects.update_or_create(
-        region=region, permit_type=permit_type, code=code, defaults=values
+    rows = Requirement.with_retired.filter(region=region, permit_type=permit_type)
+    restored = rows.filter(code=code, is_active=False).exists()
+    row, created = rows.update_or_create(
+        region=region, permit_type=permit_type, code=code, defaults={**values, "is_active": True}
     )
-    record(region, actor, row, "requirement.save", {"code": code, "created": created, **values})
+    changes = {"code": code, "created": created, "restored": restored, **values}
+    record(region, actor, row, "requirement.save", changes)
     return row
 
 
