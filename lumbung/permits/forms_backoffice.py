@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -189,9 +190,13 @@ class PermitTypeForm(forms.Form):
     )
     is_active = forms.BooleanField(label=_("Accepting applications"), required=False, initial=True)
 
-    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, region: Region, current: PermitType | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(region=region)
+        # The region's open units, and the type's own even if closed since (kept, not chosen).
+        kept = [current.verifying_unit_id, current.signing_unit_id] if current else []
+        units = Unit.objects.filter(region=region).filter(Q(is_active=True) | Q(pk__in=kept))
         self.fields["verifying_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["signing_unit"].queryset = units  # type: ignore[attr-defined]
 
@@ -246,10 +251,10 @@ class RuleForm(forms.Form):
         label=_("Scale"), choices=[("", _("Any")), *Scale.choices], required=False
     )
     capital_min = forms.DecimalField(
-        label=_("Capital from"), min_value=0, decimal_places=2, required=False
+        label=_("Capital from"), min_value=0, max_value=MONEY_MAX, decimal_places=2, required=False
     )
     capital_max = forms.DecimalField(
-        label=_("Capital below"), min_value=0, decimal_places=2, required=False
+        label=_("Capital below"), min_value=0, max_value=MONEY_MAX, decimal_places=2, required=False
     )
     below_threshold = forms.BooleanField(
         label=_("Capital under the region's report-only threshold"), required=False
@@ -259,6 +264,9 @@ class RuleForm(forms.Form):
         label=_("Permit type"), queryset=PermitType.objects.none(), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    is_active = forms.BooleanField(
+        label=_("Active (an inactive rule routes nothing)"), required=False, initial=True
+    )
 
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -30,6 +31,13 @@ from ..services.catalogue import (
     routing_rules_adopt_default,
     stage_sla_set,
 )
+from ..services.catalogue_removal import (
+    requirement_remove,
+    requirement_restore,
+    routing_rule_delete,
+    routing_rule_may_have_routed,
+    routing_rule_set_active,
+)
 from ..services.kbli import kbli_adopt_starter, kbli_import_csv
 from ..workflow import STAFF_STAGES
 from .common import error_status, show_error
@@ -38,9 +46,24 @@ PERM = "permits.manage_catalogue"
 
 
 def _type_or_404(region: Region, pk: int) -> PermitType:
-    from django.http import Http404
-
     found = PermitType.objects.filter(region=region, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _requirement_or_404(region: Region, t: PermitType, raw: str | None) -> Requirement:
+    """One of this type's requirements (retired ones too) by the id the form posted."""
+    found = None
+    if raw and raw.isdigit():
+        found = Requirement.with_retired.filter(region=region, permit_type=t, pk=int(raw)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _rule_or_404(region: Region, pk: int) -> RoutingRule:
+    found = RoutingRule.objects.filter(region=region, pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -105,8 +128,13 @@ def type_edit(request: RegionRequest, region_slug: str, pk: int) -> HttpResponse
     region = current_region(request)
     t = _type_or_404(region, pk)
     which = request.POST.get("form", "") if request.method == "POST" else ""
+    if which in ("remove", "restore"):
+        return _requirement_change(request, region, t, which)
     type_form = PermitTypeForm(
-        request.POST if which == "type" else None, region=region, initial=_type_initial(t)
+        request.POST if which == "type" else None,
+        region=region,
+        current=t,
+        initial=_type_initial(t),
     )
     req_form = RequirementForm(request.POST if which == "requirement" else None, prefix="req")
     slas = {s.stage: s.working_days for s in StageSla.objects.filter(region=region, permit_type=t)}
@@ -144,11 +172,32 @@ def type_edit(request: RegionRequest, region_slug: str, pk: int) -> HttpResponse
         "type_form": type_form,
         "req_form": req_form,
         "sla_form": sla_form,
-        "requirements": Requirement.objects.filter(region=region, permit_type=t),
+        "requirements": Requirement.with_retired.filter(region=region, permit_type=t),
     }
     return render(
         request, "permits/backoffice/type_edit.html", context, status=422 if which else 200
     )
+
+
+def _requirement_change(
+    request: RegionRequest, region: Region, t: PermitType, which: str
+) -> HttpResponseBase:
+    """Remove a document from the type (retired where documents were uploaded for it, and
+    those stay as they are), or ask for a retired one again."""
+    requirement = _requirement_or_404(region, t, request.POST.get("requirement"))
+    if which == "restore":
+        requirement_restore(region=region, actor=request.user, requirement=requirement)
+        messages.success(request, _("The document is required again."))
+    elif (
+        requirement_remove(region=region, actor=request.user, requirement=requirement) == "retired"
+    ):
+        messages.success(
+            request,
+            _("Removed. It is kept for the applications that already uploaded it, unchanged."),
+        )
+    else:
+        messages.success(request, _("Removed."))
+    return redirect("core:permits:type-edit", region.slug, t.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -220,9 +269,75 @@ def rules(request: RegionRequest, region_slug: str) -> HttpResponseBase:
     return render(request, "permits/backoffice/rules.html", context, status=status)
 
 
+def _rule_initial(rule: RoutingRule) -> dict[str, Any]:
+    names = ("priority", "kbli_prefix", "risk", "scale", "capital_min", "capital_max")
+    extra = ("below_threshold", "lane", "permit_type", "note", "is_active")
+    return {n: getattr(rule, n) for n in (*names, *extra)}
+
+
+RULE_ACTIONS = ("save", "deactivate", "activate", "delete")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_perm(PERM)
+def rule_edit(request: RegionRequest, region_slug: str, pk: int) -> HttpResponseBase:
+    """One rule: change it, switch it off or on, or delete it while it cannot have routed
+    an application."""
+    region = current_region(request)
+    rule = _rule_or_404(region, pk)
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    if action and action not in RULE_ACTIONS:
+        return HttpResponseBadRequest()
+    form = RuleForm(
+        request.POST if action == "save" else None, region=region, initial=_rule_initial(rule)
+    )
+    refusal = ""
+    try:
+        done = _rule_action(request, region, rule, action, form)
+    except DomainError as error:
+        done, status = None, error_status(error)
+        if action == "save":
+            show_error(form, error)
+        else:
+            refusal = str(error.message)
+    else:
+        status = 422 if action == "save" else 200
+    if done is not None:
+        return done
+    context = {
+        "rule": rule,
+        "form": form,
+        "refusal": refusal,
+        "deletable": not routing_rule_may_have_routed(region, rule),
+    }
+    return render(request, "permits/backoffice/rule_edit.html", context, status=status)
+
+
+def _rule_action(
+    request: RegionRequest, region: Region, rule: RoutingRule, action: str, form: RuleForm
+) -> HttpResponseBase | None:
+    """Take the posted action: a redirect once done; None for a GET or a form with errors."""
+    user = request.user
+    if action in ("deactivate", "activate"):
+        routing_rule_set_active(region=region, actor=user, rule=rule, active=action == "activate")
+        messages.success(request, _("Saved."))
+        return redirect("core:permits:rule-edit", region.slug, rule.pk)
+    if action == "delete":
+        routing_rule_delete(region=region, actor=user, rule=rule)
+        messages.success(request, _("The rule is deleted."))
+        return redirect("core:permits:rules", region.slug)
+    if action == "save" and form.is_valid():
+        data = RuleInput(**form.cleaned_data)
+        routing_rule_save(region=region, actor=user, data=data, rule=rule)
+        messages.success(request, _("Saved."))
+        return redirect("core:permits:rules", region.slug)
+    return None
+
+
 urlpatterns: list[URLPattern] = [
     path("staff/catalogue/", types, name="types"),
     path("staff/catalogue/types/<int:pk>/", type_edit, name="type-edit"),
     path("staff/catalogue/kbli/", kbli, name="kbli"),
     path("staff/catalogue/rules/", rules, name="rules"),
+    path("staff/catalogue/rules/<int:pk>/", rule_edit, name="rule-edit"),
 ]
