@@ -1,7 +1,7 @@
 """The catalogue in the permits API: anyone reads the permit types and searches the
 activities (KBLI); the region admin adds and changes types, their requirements and
-deadlines, imports activities from CSV, and keeps the routing rules (a path's methods share
-one router, so the public reads live here too)."""
+deadlines, and imports activities from CSV (a path's methods share one router, so the
+public reads live here too). The routing rules are in api_rules.py, mounted here."""
 
 from typing import Any
 
@@ -16,36 +16,35 @@ from lumbung.api.auth import AUTH, OPTIONAL_AUTH, OPTIONAL_SECURITY
 from lumbung.api.context import region_of, require
 from lumbung.api.pagination import Page
 from lumbung.core.errors import NotFound, ValidationFailed
-from lumbung.core.models import Region, Unit
+from lumbung.core.models import Region, Unit, User
 from lumbung.core.permissions import can
 
-from .api_common import Shown, kbli_out, money, type_ref, types_out
+from .api_common import Shown, kbli_out, types_out
+from .api_rules import ADMIN_CODES, MANAGE
+from .api_rules import router as rules_router
 from .api_schemas import PermitKbliOut, PermitKbliQuery, PermitTypeOut
 from .api_schemas_admin import (
     PermitImportOut,
     PermitRequirementIn,
-    PermitRuleIn,
-    PermitRuleOut,
+    PermitRequirementRemovedOut,
+    PermitRequirementRemoveIn,
     PermitSlaIn,
     PermitTypeIn,
     PermitTypePatch,
 )
-from .models import Kbli, PermitType, RoutingRule
+from .models import Kbli, PermitType, Requirement
 from .services.catalogue import (
     PermitTypeInput,
-    RuleInput,
     permit_type_save,
     requirement_save,
-    routing_rule_save,
-    routing_rules_adopt_default,
     stage_sla_set,
 )
+from .services.catalogue_removal import requirement_remove
 from .services.kbli import kbli_adopt_starter, kbli_import_csv
 
 router = Router(tags=["permits"], auth=AUTH)
+router.add_router("", rules_router)
 PUBLIC: dict[str, Any] = {"auth": OPTIONAL_AUTH, "openapi_extra": OPTIONAL_SECURITY}
-MANAGE = "permits.manage_catalogue"
-ADMIN_CODES = " Region admin. Codes: permission_denied (403)"
 
 
 def _types(region: Region, **where: Any) -> list[dict[str, Any]]:
@@ -96,6 +95,18 @@ def _type_input(region: Region, values: dict[str, Any]) -> PermitTypeInput:
     return PermitTypeInput(**values, verifying_unit=verifying, signing_unit=signing)
 
 
+def _type_save(
+    region: Region, user: User, values: dict[str, Any], permit_type: PermitType | None = None
+) -> PermitType:
+    data = _type_input(region, values)
+    try:
+        return permit_type_save(region=region, actor=user, data=data, permit_type=permit_type)
+    except ValidationFailed as error:  # the API names the units by their ids
+        units = ("verifying_unit", "signing_unit")
+        renamed = {f"{k}_id" if k in units else k: v for k, v in error.field_errors.items()}
+        raise ValidationFailed(renamed, error.message) from None
+
+
 @router.post(
     "/types",
     response={201: PermitTypeOut},
@@ -108,7 +119,7 @@ def type_create(
     request: HttpRequest, region_slug: Path[str], payload: PermitTypeIn
 ) -> Status[dict[str, Any]]:
     region, user = require(request, MANAGE)
-    saved = permit_type_save(region=region, actor=user, data=_type_input(region, payload.dict()))
+    saved = _type_save(region, user, payload.dict())
     return Status(201, _types(region, pk=saved.pk)[0])
 
 
@@ -142,8 +153,7 @@ def type_change(
     # null means "no unit" for the units; for any other field it means "unchanged".
     sent = payload.dict(exclude_unset=True)
     values.update({k: v for k, v in sent.items() if v is not None or k.endswith("_unit_id")})
-    data = _type_input(region, values)
-    permit_type_save(region=region, actor=user, data=data, permit_type=permit_type)
+    _type_save(region, user, values, permit_type)
     return _types(region, pk=permit_type.pk)[0]
 
 
@@ -162,6 +172,29 @@ def requirement_put(
     permit_type = _type(region, type_id)
     requirement_save(region=region, actor=user, permit_type=permit_type, **payload.dict())
     return _types(region, pk=permit_type.pk)[0]
+
+
+@router.post(
+    "/types/{int:type_id}/requirements/remove",
+    response=PermitRequirementRemovedOut,
+    summary="Stop asking for a required document",
+    description="By its code within the type. Deleted if no application uploaded it; "
+    "otherwise retired: no longer asked of anyone, kept unchanged for the applications that "
+    "uploaded it. Adding a document with the same code again restores it."
+    + ADMIN_CODES
+    + ", validation_error (422): no such document.",
+)
+def requirement_delete(
+    request: HttpRequest, region_slug: Path[str], type_id: int, payload: PermitRequirementRemoveIn
+) -> dict[str, str]:
+    region, user = require(request, MANAGE)
+    permit_type = _type(region, type_id)
+    found = Requirement.objects.filter(region=region, permit_type=permit_type, code=payload.code)
+    requirement = found.first()
+    if requirement is None:
+        raise ValidationFailed({"code": [_("This type asks for no document with this code.")]})
+    outcome = requirement_remove(region=region, actor=user, requirement=requirement)
+    return {"code": requirement.code, "outcome": outcome}
 
 
 @router.put(
@@ -240,94 +273,3 @@ def kbli_starter(request: HttpRequest, region_slug: Path[str]) -> dict[str, int]
     total = kbli_adopt_starter(region=region, actor=user)
     created = Kbli.objects.filter(region=region).count() - before
     return {"created": created, "updated": max(0, total - created)}
-
-
-# Routing rules ---------------------------------------------------------------------------
-
-
-def rule_out(rule: RoutingRule) -> dict[str, Any]:
-    return {
-        "id": rule.pk,
-        "priority": rule.priority,
-        "lane": rule.lane,
-        "kbli_prefix": rule.kbli_prefix,
-        "risk": rule.risk,
-        "scale": rule.scale,
-        "capital_min": money(rule.capital_min),
-        "capital_max": money(rule.capital_max),
-        "below_threshold": rule.below_threshold,
-        "permit_type": type_ref(rule.permit_type),
-        "note": rule.note,
-        "is_active": rule.is_active,
-    }
-
-
-def _rule_input(region: Region, payload: PermitRuleIn) -> RuleInput:
-    values = payload.dict()
-    type_id = values.pop("permit_type_id")
-    permit_type = None
-    if type_id is not None:
-        permit_type = PermitType.objects.filter(region=region, pk=type_id).first()
-        if permit_type is None:
-            raise ValidationFailed({"permit_type_id": [_("Choose one of the region's types.")]})
-    return RuleInput(**values, permit_type=permit_type)
-
-
-@router.get(
-    "/routing-rules",
-    response=list[PermitRuleOut],
-    summary="Routing rules (staff)",
-    description="KBLI prefix x risk x scale x capital -> lane, tried by priority; the first "
-    "match decides, and no match means the permit lane. Empty while the region uses the "
-    "pinned defaults.",
-)
-def rules(request: HttpRequest, region_slug: Path[str]) -> list[dict[str, Any]]:
-    region, _user = require(request, "permits.view_queue")
-    found = RoutingRule.objects.filter(region=region).select_related("permit_type")
-    return [rule_out(r) for r in found.order_by("priority", "pk")]
-
-
-@router.post(
-    "/routing-rules",
-    response={201: PermitRuleOut},
-    summary="Add a routing rule",
-    description=ADMIN_CODES.strip() + ", permits_rule_invalid, validation_error (422).",
-)
-def rule_create(
-    request: HttpRequest, region_slug: Path[str], payload: PermitRuleIn
-) -> Status[dict[str, Any]]:
-    region, user = require(request, MANAGE)
-    rule = routing_rule_save(region=region, actor=user, data=_rule_input(region, payload))
-    return Status(201, rule_out(rule))
-
-
-@router.put(
-    "/routing-rules/{int:rule_id}",
-    response=PermitRuleOut,
-    summary="Replace a routing rule",
-    description=ADMIN_CODES.strip() + ", permits_rule_invalid, validation_error (422).",
-)
-def rule_replace(
-    request: HttpRequest, region_slug: Path[str], rule_id: int, payload: PermitRuleIn
-) -> dict[str, Any]:
-    region, user = require(request, MANAGE)
-    rule = RoutingRule.objects.filter(region=region, pk=rule_id).first()
-    if rule is None:
-        raise NotFound()
-    saved = routing_rule_save(
-        region=region, actor=user, data=_rule_input(region, payload), rule=rule
-    )
-    return rule_out(saved)
-
-
-@router.post(
-    "/routing-rules/adopt-default",
-    response=list[PermitRuleOut],
-    summary="Copy the pinned default rules into the region's own",
-    description="Only while the region has none; the admin can then change them."
-    + ADMIN_CODES
-    + ".",
-)
-def rules_adopt_default(request: HttpRequest, region_slug: Path[str]) -> list[dict[str, Any]]:
-    region, user = require(request, MANAGE)
-    return [rule_out(r) for r in routing_rules_adopt_default(region=region, actor=user)]

@@ -50,6 +50,18 @@ class PermitRequirementIn(Schema):
     position: int = Field(0, ge=0, le=1000)
 
 
+class PermitRequirementRemoveIn(Schema):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
+
+
+class PermitRequirementRemovedOut(Schema):
+    code: str
+    outcome: Literal["deleted", "retired"] = Field(
+        description="deleted: nobody had uploaded it; retired: kept, unchanged, for the "
+        "applications that had, and no longer asked of anyone"
+    )
+
+
 class PermitSlaIn(Schema):
     working_days: dict[str, int | None] = Field(
         description=f"Per stage ({STAGES}); null removes the type's own deadline"
@@ -70,6 +82,25 @@ class PermitRuleIn(Schema):
     permit_type_id: int | None = Field(None, ge=1, le=MAX_ID)
     note: str = Field("", max_length=200)
     is_active: bool = True
+
+
+class PermitRulePatch(Schema):
+    priority: int | None = Field(None, ge=0, le=32767)
+    lane: (
+        Literal[
+            "report_only", "standard_certificate_self", "standard_certificate_verified", "permit"
+        ]
+        | None
+    ) = None
+    kbli_prefix: str | None = Field(None, max_length=5, pattern=r"^[0-9]{0,5}$")
+    risk: Literal["", "rendah", "menengah_rendah", "menengah_tinggi", "tinggi"] | None = None
+    scale: Literal["", "micro", "small", "medium", "large"] | None = None
+    capital_min: Money | None = Field(None, description="null: no lower bound")
+    capital_max: Money | None = Field(None, description="null: no upper bound")
+    below_threshold: bool | None = None
+    permit_type_id: int | None = Field(None, ge=1, le=MAX_ID, description="null: none")
+    note: str | None = Field(None, max_length=200)
+    is_active: bool | None = Field(None, description="false: the rule routes nothing")
 
 
 class PermitRuleOut(Schema):
