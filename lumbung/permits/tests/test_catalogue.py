@@ -6,14 +6,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from lumbung.core.errors import DomainError, ErrorCode
-from lumbung.core.models import AuditEvent
+from lumbung.core.models import AuditEvent, Unit
 from lumbung.core.models.people import Role
 from lumbung.core.tenancy import region_scope
+from lumbung.core.testing.problems import problem_of
 
 from ..errors import PermitsError
-from ..models import Kbli, Lane, RoutingRule
+from ..models import Kbli, Lane, PermitType, RoutingRule
 from ..selectors import lane_for
 from ..services.catalogue import (
     RuleInput,
@@ -24,6 +26,7 @@ from ..services.catalogue import (
 )
 from ..services.kbli import STARTER, kbli_adopt_starter, kbli_import_csv
 from .factories import PermitsWorld, type_input
+from .test_api_public import as_
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +34,12 @@ HEADER = "code,title_id,title_en,risk_micro,risk_small,risk_medium,risk_large,pe
 
 
 def events(pw: PermitsWorld, action: str) -> int:
+    return len(events_of(pw, action))
+
+
+def events_of(pw: PermitsWorld, action: str) -> list[AuditEvent]:
     with region_scope(pw.region):
-        return AuditEvent.objects.filter(region=pw.region, action=action).count()
+        return list(AuditEvent.objects.filter(region=pw.region, action=action).order_by("seq"))
 
 
 def test_a_permit_type_is_saved_and_audited(pworld_a: PermitsWorld) -> None:
@@ -214,3 +221,111 @@ def test_every_catalogue_write_leaves_its_audit_event(pworld_a: PermitsWorld) ->
     assert events(pworld_a, "permits.type.sla") == 5
     assert events(pworld_a, "permits.kbli.save") == 1
     assert events(pworld_a, "permits.kbli.adopt_starter") == 1
+
+
+# The units that verify and sign a type ------------------------------------------------------
+
+
+def close_unit(pw: PermitsWorld, unit: Unit) -> None:
+    with region_scope(pw.region):
+        Unit.objects.filter(region=pw.region, pk=unit.pk).update(is_active=False)
+    unit.refresh_from_db()
+
+
+def test_a_closed_unit_is_kept_by_its_type_but_not_newly_chosen(pworld_a: PermitsWorld) -> None:
+    pw, t = pworld_a, pworld_a.permit_type
+    close_unit(pw, pw.world.unit)  # the type's verifying and signing unit
+    close_unit(pw, pw.world.other_unit)
+    with region_scope(pw.region):
+        kept = permit_type_save(
+            region=pw.region, actor=None, permit_type=t,
+            data=type_input(validity_months=12, verifying_unit=pw.world.unit,
+                            signing_unit=pw.world.unit),
+        )  # fmt: skip
+        assert kept.validity_months == 12
+        with pytest.raises(DomainError) as caught:
+            permit_type_save(
+                region=pw.region, actor=None, permit_type=t,
+                data=type_input(signing_unit=pw.world.other_unit),
+            )  # fmt: skip
+    assert caught.value.code == ErrorCode.VALIDATION
+    assert set(caught.value.field_errors) == {"signing_unit"}
+
+
+def type_form(pw: PermitsWorld, **changes: object) -> dict[str, object]:
+    t = pw.permit_type
+    data: dict[str, object] = {
+        "form": "type", "code": t.code, "name_id": t.name_id, "name_en": t.name_en,
+        "legal_basis": t.legal_basis,
+        "validity_months": t.validity_months, "fee_kind": t.fee_kind,
+        "fee_amount": t.fee_amount, "fee_rate": t.fee_rate, "inspection_required": "on",
+        "is_active": "on", "verifying_unit": t.verifying_unit_id or "",
+        "signing_unit": t.signing_unit_id or "",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_the_type_page_changes_and_removes_its_units(
+    client: Client, pworld_a: PermitsWorld
+) -> None:
+    pw = pworld_a
+    page = f"/{pw.region.slug}/permits/staff/catalogue/types/{pw.permit_type.pk}/"
+    client.force_login(pw.user(Role.REGION_ADMIN))
+    other = pw.world.other_unit.pk
+    moved = client.post(page, type_form(pw, verifying_unit=other, signing_unit=other))
+    assert moved.status_code == 302
+    with region_scope(pw.region):
+        t = PermitType.objects.get(region=pw.region, pk=pw.permit_type.pk)
+    assert (t.verifying_unit_id, t.signing_unit_id) == (other, other)
+    update = events_of(pw, "permits.type.update")[-1]
+    assert set(update.changes) == {"verifying_unit", "signing_unit"}
+    cleared = client.post(page, type_form(pw, verifying_unit="", signing_unit=""))
+    assert cleared.status_code == 302
+    with region_scope(pw.region):
+        t.refresh_from_db()
+    assert (t.verifying_unit_id, t.signing_unit_id) == (None, None)
+
+
+def test_the_type_page_offers_no_closed_unit_but_its_own(
+    client: Client, pworld_a: PermitsWorld
+) -> None:
+    pw = pworld_a
+    close_unit(pw, pw.world.unit)
+    close_unit(pw, pw.world.other_unit)
+    page = f"/{pw.region.slug}/permits/staff/catalogue/types/{pw.permit_type.pk}/"
+    client.force_login(pw.user(Role.REGION_ADMIN))
+    body = client.get(page).content.decode()
+    for name in ("verifying_unit", "signing_unit"):
+        select = body.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert f'value="{pw.world.unit.pk}"' in select
+        assert f'value="{pw.world.other_unit.pk}"' not in select
+    refused = client.post(page, type_form(pw, signing_unit=pw.world.other_unit.pk))
+    assert refused.status_code == 422
+    assert 'id="id_signing_unit_error"' in refused.content.decode()
+    foreign = client.post(page, type_form(pw, signing_unit=999999))
+    assert foreign.status_code == 422
+
+
+def test_the_api_changes_and_removes_a_types_units(
+    client: Client, pworld_a: PermitsWorld, pworld_b: PermitsWorld
+) -> None:
+    pw = pworld_a
+    admin = as_(client, pw, Role.REGION_ADMIN)
+    path = f"/types/{pw.permit_type.pk}"
+    other = pw.world.other_unit
+    moved = admin.send("patch", path, {"signing_unit_id": other.pk})
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["signing_unit"] == {"id": other.pk, "name": other.name}
+    assert moved.json()["verifying_unit"]["id"] == pw.world.unit.pk  # left out: kept
+    removed = admin.send("patch", path, {"signing_unit_id": None, "verifying_unit_id": None})
+    assert (removed.json()["signing_unit"], removed.json()["verifying_unit"]) == (None, None)
+    foreign = admin.send("patch", path, {"signing_unit_id": pworld_b.world.unit.pk})
+    assert foreign.status_code == 422
+    assert "signing_unit_id" in problem_of(foreign)["errors"]
+    close_unit(pw, other)
+    closed = admin.send("patch", path, {"verifying_unit_id": other.pk})
+    assert closed.status_code == 422
+    assert set(problem_of(closed)["errors"]) == {"verifying_unit_id"}
+    officer = as_(client, pw, Role.OFFICER).send("patch", path, {"signing_unit_id": None})
+    assert officer.status_code == 403
