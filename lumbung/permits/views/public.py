@@ -7,12 +7,16 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -145,16 +149,36 @@ def need(request: HttpRequest, region_slug: str) -> HttpResponse:
 def verify_page(request: HttpRequest, region_slug: str, code: str) -> HttpResponse:
     """The page a permit's QR code opens. An unknown code (forged, altered, another
     region's) answers 404 with the full page saying it is not in this region's records:
-    a phone's browser shows the message whatever the status, and machines read 404 right."""
+    a phone's browser shows the message whatever the status, and machines read 404 right.
+
+    Every scan is answered from the live row (no cache: a suspension shows at the next
+    scan). The page is rendered without the request, so no context processor runs: an
+    anonymous scanner needs none of the user's roles, modules or notifications."""
     region = current_region(request)
     answer = verify(region, code[:64])
-    status = 404 if answer.status == UNKNOWN else 200
-    response = render(
-        request, "permits/public/verify.html", {"answer": answer, "code": code[:64]}, status=status
+    context = {
+        "answer": answer,
+        "region": region,
+        "language": get_language(),
+        "languages": _languages(),
+        "here": request.get_full_path(),
+        "home": reverse("portal:region", args=[region.slug]),
+        "catalogue": reverse("core:permits:catalogue", args=[region.slug]),
+        "setlang": reverse("set_language"),
+    }
+    response = HttpResponse(
+        render_to_string("permits/public/verify.html", context),
+        status=404 if answer.status == UNKNOWN else 200,
     )
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-store"  # a suspension must show at the next scan
     return response
+
+
+@cache
+def _languages() -> list[tuple[str, str]]:
+    """(code, name in that language) for the switch, as base.html lists them."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
 @require_safe
