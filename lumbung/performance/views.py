@@ -35,7 +35,12 @@ AREAS = (
     Area("my_tpp", "performance.log", _("My allowance"), ("my_tpp",)),
     Area("approvals", "performance.use", _("Approvals"), ("approvals",)),
     Area("activities", "performance.use", _("Activities"), ("activities",)),
-    Area("dashboard", "performance.view_dashboards", _("Dashboard"), ("dashboard", "unit")),
+    Area(
+        "dashboard",
+        "performance.view_dashboards",
+        _("Dashboard"),
+        ("dashboard", "unit", "person-month"),
+    ),
     Area("anomalies", "performance.view_anomalies", _("Anomalies"), ("anomalies",)),
     Area("months", "performance.close_month", _("Months and TPP"), ("months", "month")),
     Area("attendance", "performance.import_attendance", _("Attendance"), ("attendance",)),
