@@ -4,6 +4,8 @@ case, the moved ids returned and the cases someone else moved first left alone."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import transaction
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bulk(
-    world: RegionWorld, ids: list[int], action: str, role: Role | None, **kw: object
+    world: RegionWorld, ids: list[int], action: str, role: Role | None, **kw: Any
 ) -> list[int]:
     actor = world.users[role] if role is not None else None
     with region_scope(world.region), transaction.atomic():
