@@ -54,4 +54,14 @@ class PerformanceConfig(ModuleConfig):
 
     def ready(self) -> None:
         super().ready()
+        from django.apps import apps
+
         from . import permissions  # noqa: F401 - registers the rules
+
+        # The grants module flags aid paid to a civil servant: this registry is its list.
+        if apps.is_installed("lumbung.grants"):
+            from lumbung.grants.flags import civil_servant_provider_register
+
+            from .registry.provider import civil_servant_niks
+
+            civil_servant_provider_register("performance", civil_servant_niks)

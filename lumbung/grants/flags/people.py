@@ -57,9 +57,9 @@ _providers: dict[str, CivilServantProvider] = {}
 
 
 def civil_servant_provider_register(name: str, provider: CivilServantProvider) -> None:
-    """A staff registry (the performance module, when it exists) registers a function that
-    gives the NIKs of the region's civil servants. Until one does, this detector finds
-    nothing: the grants module has no list of civil servants of its own."""
+    """A staff registry registers a function that gives the NIKs of the region's civil
+    servants: the performance module's registry does (its apps.ready). With none, this
+    detector finds nothing: the grants module has no list of civil servants of its own."""
     _providers[name] = provider
 
 
