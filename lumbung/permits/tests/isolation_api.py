@@ -25,7 +25,7 @@ from lumbung.core.testing.isolation import Kind, Planted, isolation
 from lumbung.core.tests.factories import RegionWorld
 
 from ..documents import verification_url
-from ..models import Application, Kbli, Permit, PermitType, RoutingRule
+from ..models import Application, Kbli, Permit, PermitType, Requirement, RoutingRule
 from ..services.catalogue import PermitTypeInput, permit_type_save, requirement_save
 from ..services.issuing import permit_suspend
 from ..services.kbli import kbli_adopt_starter
@@ -173,6 +173,15 @@ def plant_type(region: Region, tag: str) -> Planted:
         data=PermitTypeInput(code=f"iso-{next(_serial)}", name_id=tag, name_en=tag),
     )
     return Planted(permit_type.pk, (tag,))
+
+
+def plant_type_with_document(region: Region, tag: str) -> Planted:
+    """A permit type asking for one document, coded "iso-doc" (what the removal names)."""
+    planted = plant_type(region, tag)
+    permit_type = PermitType.objects.get(region=region, pk=planted.pk)
+    requirement_save(region=region, actor=None, permit_type=permit_type, code="iso-doc",
+                     name_id=tag, name_en=tag, format="pdf")  # fmt: skip
+    return planted
 
 
 def plant_kbli(region: Region, tag: str) -> Planted:
@@ -338,6 +347,11 @@ isolation.route(
     body=lambda _p: {"code": "iso", "name_id": "Isolasi", "name_en": "Isolation", "format": "pdf"},
 )  # fmt: skip
 isolation.route(
+    "POST", f"{_type_route}/requirements/remove", Kind.WRITE, plant=plant_type_with_document,
+    object_param="type_id", model=Requirement, lookup="permit_type", role=ADMIN,
+    body=lambda _p: {"code": "iso-doc"},
+)  # fmt: skip
+isolation.route(
     "PUT", f"{_type_route}/deadlines", Kind.WRITE, plant=plant_type, object_param="type_id",
     model=PermitType, role=ADMIN, body=lambda _p: {"working_days": {"approval": 3}},
 )  # fmt: skip
@@ -362,6 +376,14 @@ isolation.route(
     "PUT", f"{API}/routing-rules/{{rule_id}}", Kind.WRITE, plant=plant_rule,
     object_param="rule_id", model=RoutingRule, role=ADMIN,
     body=lambda _p: {"priority": 8, "lane": "permit", "note": "Renamed"},
+)  # fmt: skip
+isolation.route(
+    "PATCH", f"{API}/routing-rules/{{rule_id}}", Kind.WRITE, plant=plant_rule,
+    object_param="rule_id", model=RoutingRule, role=ADMIN, body=lambda _p: {"is_active": False},
+)  # fmt: skip
+isolation.route(
+    "DELETE", f"{API}/routing-rules/{{rule_id}}", Kind.WRITE, plant=plant_rule,
+    object_param="rule_id", model=RoutingRule, role=ADMIN,
 )  # fmt: skip
 isolation.route(
     "POST", f"{API}/routing-rules/adopt-default", Kind.NONE, role=ADMIN,
