@@ -24,7 +24,10 @@ class PerformanceConfig(ModuleConfig):
         "lumbung.performance.workflow.ENTRY_FLOW",
         "lumbung.performance.workflow.ACTIVITY_FLOW",
     )
-    periodic_tasks = ("lumbung.performance.review.tasks.escalate_reviews_all",)
+    periodic_tasks = (
+        "lumbung.performance.review.tasks.escalate_reviews_all",
+        "lumbung.performance.allowance.tasks.close_months_all",
+    )
     settings_fields = (
         SettingField(
             "backdate_working_days",
