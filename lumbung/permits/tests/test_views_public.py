@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -154,3 +155,25 @@ def test_figures_page_and_downloads(client: Client, pworld_a: PermitsWorld) -> N
     data = json.loads(client.get(url(pworld_a, "figures.json")).content)
     assert {r["key"] for r in data["rows"]} == {"apotek", "report_only"}
     assert NIK not in json.dumps(data)
+
+
+def test_figures_chart_carries_the_tables_figures(client: Client, pworld_a: PermitsWorld) -> None:
+    issue(pworld_a)
+    register(pworld_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url(pworld_a, "figures/"))
+    body = page.content.decode()
+    assert 'data-chart="permits-chart"' in body
+    assert "vendor/chartjs/chart.umd.min.js" in body
+    chart = page.context["chart"]
+    issued = next(d for d in chart["data"]["datasets"] if d["label"] == "Issued")
+    by_label = dict(zip(chart["data"]["labels"], issued["data"], strict=True))
+    apotek = next(r for r in page.context["rows"] if r["key"] == "apotek")
+    assert by_label[str(apotek["name"])] == 1
+
+
+def test_figures_page_without_applications_draws_no_chart(
+    client: Client, pworld_a: PermitsWorld
+) -> None:
+    body = client.get(url(pworld_a, "figures/")).content.decode()
+    assert 'data-chart="permits-chart"' not in body

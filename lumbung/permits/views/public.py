@@ -188,7 +188,28 @@ def figures(request: HttpRequest, region_slug: str) -> HttpResponse:
     for row in rows:
         share = row["share_within_deadline"]
         row["share_text"] = f"{round(float(share) * 100)}%" if share is not None else "—"  # type: ignore[arg-type]
-    return render(request, "permits/public/figures.html", {"rows": rows})
+    return render(request, "permits/public/figures.html", {"rows": rows, "chart": _chart(rows)})
+
+
+def _chart(rows: list[dict[str, object]]) -> dict[str, object]:
+    """Applications, issued and rejected per permit type or lane, for charts.js (the table
+    beside it carries the same figures for those who cannot see the chart)."""
+
+    def series(label: str, key: str) -> dict[str, object]:
+        return {"label": label, "data": [row[key] for row in rows]}
+
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [str(row["name"]) for row in rows],
+            "datasets": [
+                series(str(_("Applications")), "applications"),
+                series(str(_("Issued")), "issued"),
+                series(str(_("Rejected")), "rejected"),
+            ],
+        },
+        "options": {"responsive": True, "maintainAspectRatio": False, "indexAxis": "y"},
+    }
 
 
 @require_safe
