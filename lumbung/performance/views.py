@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from lumbung.core.models import Region, User
@@ -34,7 +35,9 @@ AREAS = (
     Area("entries", "performance.log", _("My entries"), ("entries",)),
     Area("my_tpp", "performance.log", _("My allowance"), ("my_tpp",)),
     Area("approvals", "performance.use", _("Approvals"), ("approvals",)),
-    Area("activities", "performance.use", _("Activities"), ("activities",)),
+    Area(
+        "activities", "performance.use", pgettext_lazy("performance", "Activities"), ("activities",)
+    ),
     Area(
         "dashboard",
         "performance.view_dashboards",

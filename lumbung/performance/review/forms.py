@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lumbung.core.models import Region
 
@@ -21,7 +22,11 @@ class PersonChoice(forms.ModelChoiceField):
 
 
 class QueueFilterForm(forms.Form):
-    person = PersonChoice(label=_("Person"), queryset=Employee.objects.none(), required=False)
+    person = PersonChoice(
+        label=pgettext_lazy("performance", "Person"),
+        queryset=Employee.objects.none(),
+        required=False,
+    )
     day = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Activity
 from .activities import ActivityInput
@@ -23,7 +24,7 @@ class EntryForm(forms.Form):
     work_date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Start"), widget=TIME)
     end_time = forms.TimeField(label=_("End"), widget=TIME)
-    activity = forms.TypedChoiceField(label=_("Activity"), coerce=int)
+    activity = forms.TypedChoiceField(label=pgettext_lazy("performance", "Activity"), coerce=int)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
