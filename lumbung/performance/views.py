@@ -48,7 +48,23 @@ AREAS = (
     Area("months", "performance.close_month", _("Months and TPP"), ("months", "month")),
     Area("attendance", "performance.import_attendance", _("Attendance"), ("attendance",)),
     Area("formulas", "performance.manage_formula", _("TPP formula"), ("formulas",)),
-    Area("staff", "performance.manage_registry", _("Staff registry"), ("staff", "person")),
+    Area(
+        "staff",
+        "performance.view_dashboards",
+        _("Staff registry"),
+        (
+            "staff",
+            "person",
+            "person_new",
+            "person_edit",
+            "person_move",
+            "person_end",
+            "person_nik",
+            "staff_import",
+            "staff_import_run",
+            "tpp_bases",
+        ),
+    ),
 )
 
 

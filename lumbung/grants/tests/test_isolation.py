@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import itertools
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -157,13 +158,19 @@ def plant_tranche(region: Region, tag: str) -> Planted:
     return Planted(row.pk, (tag,))
 
 
+# Every planted person gets a NIK of their own (a hash of the tag collided once a test
+# planted enough of them): a serial 0001-9999 per birth day, over the days of January 1990.
+_nik_serial = itertools.count()
+
+
 def _person(region: Region, tag: str) -> Person:
-    serial = abs(hash((region.pk, tag))) % 10000
+    n = next(_nik_serial)
+    day, serial = 1 + (n // 9999) % 28, 1 + n % 9999
     return Person.objects.create(
         region=region,
-        nik=f"327301010190{serial:04d}",
+        nik=f"327301{day:02d}0190{serial:04d}",
         name=f"Warga {tag}",
-        birth_date=dt.date(1990, 1, 1),
+        birth_date=dt.date(1990, 1, day),
         sex="L",
         source="region",
     )
