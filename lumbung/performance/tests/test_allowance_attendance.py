@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from lumbung.core.models import AuditEvent
 from lumbung.core.tenancy import region_scope
@@ -109,7 +110,8 @@ def test_every_bad_row_is_named_and_nothing_is_written(perf_a: PerfWorld) -> Non
         ).exists()
     assert not kept.succeeded
     assert len(kept.errors) == 6
-    assert "row" in errors_csv(kept.errors).splitlines()[0].lower()
+    with translation.override("en"):
+        assert "row" in errors_csv(kept.errors).splitlines()[0].lower()
 
 
 def test_a_file_without_the_columns_or_not_utf8_is_refused(perf_a: PerfWorld) -> None:

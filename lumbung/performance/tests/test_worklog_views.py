@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from lumbung.core.models.people import Role
@@ -25,7 +26,8 @@ def page(perf: PerfWorld, name: str) -> str:
 
 
 def as_(perf: PerfWorld, who: str = "staff") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the pages' words, read in English
     user = perf.user(who) if who in perf.people else perf.world.users[Role(who)]
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
