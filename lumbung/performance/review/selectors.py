@@ -1,25 +1,23 @@
-"""Reads of the review area: a reviewer's queue (entries, and the person-days they make),
-the entries stuck at the top of a supervisor chain, and the figures the dashboards read
-(pending reviews per reviewer, how fast each reviewer reviews)."""
+"""Reads of the review area: a reviewer's queue (entries, and the person-days they make)
+and the entries stuck at the top of a supervisor chain. The figures about reviews (pending
+per supervisor, approvals within seconds) are the dashboards' (dashboards/selectors.py,
+dashboards/anomalies.py): one place each."""
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from lumbung.core.calendar import RegionCalendar
 from lumbung.core.errors import NotFound
-from lumbung.core.models import Region, Unit
+from lumbung.core.models import Region
 
 from ..models import Employee, Entry
-from ..workflow import APPROVED, REJECTED, SUBMITTED
+from ..workflow import SUBMITTED
 
 # An overdue entry can go one step up: its reviewer has a supervisor, or (no reviewer yet:
 # the author had no supervisor when it was made) the author has one now.
@@ -118,82 +116,3 @@ def unreviewed_at_top(region: Region, now: dt.datetime | None = None) -> QuerySe
         .select_related("employee", "employee__unit", "reviewer", "activity")
         .order_by("due_at", "pk")
     )
-
-
-@dataclass(frozen=True)
-class Pending:
-    reviewer: Employee
-    pending: int
-    oldest_due: dt.datetime | None
-
-
-def pending_by_reviewer(region: Region, unit: Unit | None = None) -> list[Pending]:
-    """Entries waiting per reviewer (of `unit`, if given), the longest-waiting first."""
-    found = Entry.objects.filter(region=region, state=SUBMITTED, reviewer__isnull=False)
-    if unit is not None:
-        found = found.filter(reviewer__unit=unit)
-    rows = list(
-        found.order_by()
-        .values("reviewer_id")
-        .annotate(pending=Count("pk"), oldest=Min("due_at"))
-        .order_by(F("oldest").asc(nulls_last=True), "reviewer_id")
-    )
-    people = Employee.objects.filter(region=region).select_related("unit")
-    reviewers = people.in_bulk([r["reviewer_id"] for r in rows])
-    return [Pending(reviewers[r["reviewer_id"]], r["pending"], r["oldest"]) for r in rows]
-
-
-@dataclass(frozen=True)
-class Speed:
-    reviewer: Employee
-    reviews: int
-    median_seconds: int  # from an entry's creation to its review
-
-
-class _MedianSeconds(Aggregate):
-    """PostgreSQL's median of (later - earlier) in seconds."""
-
-    function = ""
-    arg_joiner = " - "
-    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (%(expressions)s)))"
-    output_field = FloatField()
-
-
-def review_speed(region: Region, start: dt.date, end: dt.date) -> list[Speed]:
-    """Per reviewer: entries approved or rejected on days start..end (local), and the
-    median time from an entry's creation to its review (an auditor's lead: someone who
-    approves everything within seconds)."""
-    tz = RegionCalendar(region).tz
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    reviewed = (
-        Entry.objects.filter(
-            region=region,
-            state__in=(APPROVED, REJECTED),
-            reviewer__isnull=False,
-            reviewed_at__gte=since,
-            reviewed_at__lt=until,
-        )
-        .order_by()
-        .values("reviewer_id")
-    )
-    if connection.vendor == "postgresql":
-        rows = [
-            (r["reviewer_id"], r["reviews"], r["median"])
-            for r in reviewed.annotate(
-                reviews=Count("pk"), median=_MedianSeconds(F("reviewed_at"), F("created_at"))
-            )
-        ]
-    else:
-        rows = _speed_in_python(reviewed)
-    people = Employee.objects.filter(region=region).in_bulk([r[0] for r in rows])
-    speeds = [Speed(people[pk], n, round(median or 0)) for pk, n, median in rows]
-    return sorted(speeds, key=lambda s: (s.median_seconds, s.reviewer.pk))
-
-
-def _speed_in_python(reviewed: QuerySet[Any]) -> list[tuple[int, int, float]]:
-    # SQLite has no ordered-set aggregate: the embedded database's data sets are small.
-    spans: dict[int, list[float]] = defaultdict(list)
-    for pk, done, made in reviewed.values_list("reviewer_id", "reviewed_at", "created_at"):
-        spans[pk].append((done - made).total_seconds())
-    return [(pk, len(s), statistics.median(s)) for pk, s in spans.items()]

@@ -1,5 +1,5 @@
 """The review area's reads: the queue by person and day, its filters, an empty queue for
-someone who reviews nobody; pending reviews per reviewer and how fast each one reviews."""
+someone who reviews nobody."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from lumbung.core.tenancy import region_scope
 from ..models import Entry
 from ..review import selectors
 from ..review.selectors import QueueFilter
-from ..workflow import APPROVED, REJECTED
+from ..workflow import APPROVED
 from .factories import PerfWorld, entry_make
 
 pytestmark = pytest.mark.django_db
@@ -77,47 +77,3 @@ def test_someone_who_reviews_nobody_has_an_empty_queue(perf_a: PerfWorld) -> Non
     for reviewer in (perf_a.people["peer"], perf_a.people["outsider"], None):
         assert not selectors.queue(perf_a.region, reviewer, QueueFilter()).exists()
         assert not selectors.queue_days(perf_a.region, reviewer, QueueFilter()).exists()
-
-
-def test_pending_by_reviewer_counts_waiting_entries_with_the_oldest_deadline(
-    perf_a: PerfWorld, perf_b: PerfWorld
-) -> None:
-    entry_make(perf_a, "staff", day=DAY, **at(8))
-    oldest = entry_make(perf_a, "peer", day=DAY, **at(8))
-    entry_make(perf_a, "kabid", day=DAY, **at(8))  # head reviews it
-    entry_make(perf_a, "staff", day=DAY, **at(9), state=APPROVED)
-    Entry.objects.filter(pk=oldest.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
-    with region_scope(perf_b.region):
-        entry_make(perf_b, "staff", day=DAY)
-    rows = selectors.pending_by_reviewer(perf_a.region)
-    assert [(r.reviewer.pk, r.pending) for r in rows] == [
-        (perf_a.people["kabid"].pk, 2),
-        (perf_a.people["head"].pk, 1),
-    ]
-    assert rows[0].oldest_due is not None
-    assert rows[0].oldest_due < timezone.now()
-    assert selectors.pending_by_reviewer(perf_a.region, perf_a.world.other_unit) == []
-    assert len(selectors.pending_by_reviewer(perf_a.region, perf_a.world.unit)) == 2
-
-
-def test_review_speed_gives_each_reviewers_median_seconds(
-    perf_a: PerfWorld, perf_b: PerfWorld
-) -> None:
-    # given kabid reviewed three entries 10 s, 20 s and 600 s after they were made
-    now = timezone.now()
-    for seconds, state in ((10, APPROVED), (20, REJECTED), (600, APPROVED)):
-        entry = entry_make(perf_a, "staff", day=DAY, **at(8 + seconds % 7), state=state)
-        Entry.objects.filter(pk=entry.pk).update(
-            created_at=now - dt.timedelta(seconds=seconds), reviewed_at=now
-        )
-    waiting = entry_make(perf_a, "peer", day=DAY)  # not reviewed: not counted
-    with region_scope(perf_b.region):
-        entry_make(perf_b, "staff", day=DAY, state=APPROVED)
-    today = timezone.localdate(now, timezone=selectors.RegionCalendar(perf_a.region).tz)
-    # when the speeds of the days around now are read
-    [speed] = selectors.review_speed(perf_a.region, today - dt.timedelta(days=1), today)
-    # then kabid did three reviews, the median 20 s after creation
-    assert (speed.reviewer, speed.reviews, speed.median_seconds) == (perf_a.people["kabid"], 3, 20)
-    assert waiting.reviewed_at is None
-    assert selectors.review_speed(perf_a.region, today - dt.timedelta(days=9),
-                                  today - dt.timedelta(days=2)) == []  # fmt: skip
