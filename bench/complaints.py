@@ -194,36 +194,14 @@ def count_queries(data: dict[str, Any]) -> dict[str, Any]:
 def pgbench_tpcb(server: Any, args: argparse.Namespace) -> dict[str, Any]:
     """pgbench's default (TPC-B-like, read-write) script, scale 10, as many clients as the
     API gets: what the database alone does with that many writers."""
-    import subprocess
+    from .database import pgbench_run
 
-    from .database import _pgbench_parse, database_drop, pgbench_path
-
-    binary = pgbench_path()
-    if binary is None or args.pgbench_seconds <= 0:
-        return {"skipped": "pgbench not found" if binary is None else "--pgbench-seconds 0"}
+    if args.pgbench_seconds <= 0:
+        return {"skipped": "--pgbench-seconds 0"}
     step(f"pgbench TPC-B-like, {args.clients} clients, {args.pgbench_seconds} s")
-    dbname = f"{server.dbname}_pgbench"
-    env = {**os.environ, "PGPASSWORD": server.password} if server.password else dict(os.environ)
-    conn = ["-h", server.host, "-p", server.port, "-U", server.user]
-    from .database import database_recreate
-
-    database_recreate(server, dbname)
-    try:
-        subprocess.run([binary, *conn, "-i", "-q", "-s", "10", dbname], env=env, check=True,
-                       capture_output=True, text=True)  # fmt: skip
-        clients = str(args.clients)
-        run = subprocess.run(
-            [binary, *conn, "-n", "-c", clients, "-j", clients, "-T", str(args.pgbench_seconds),
-             dbname],
-            env=env, check=True, capture_output=True, text=True,
-        )  # fmt: skip
-    finally:
-        database_drop(server, dbname)
-    return _pgbench_parse(run.stdout) | {
-        "clients": args.clients,
-        "scale": 10,
-        "script": "tpcb-like",
-    }
+    return pgbench_run(
+        server, script="tpcb-like", seconds=args.pgbench_seconds, clients=args.clients
+    )
 
 
 def measure_http(

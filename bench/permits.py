@@ -16,14 +16,15 @@ import io
 import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from .__main__ import BASE_DIR, DEFAULT_URL, OUT_DIR, SETTINGS, combine, ratios, step
+
+if TYPE_CHECKING:
+    from .load import Request
 
 BASELINE, VERIFY, LIGHT = "/bench/minimal", "verify", "verify, light"
 P95_MS, RATIO = 50.0, 0.5
@@ -239,27 +240,14 @@ def _metered(port: int, paths: list[str], connections: int, wrk: str | None,
     return result
 
 
-# Each request a random one of the paths in a file; 404s counted apart (an unknown code's
-# right answer), any other status but 200 is an error. The report line is load.py's.
+# Each request a random one of the paths; 404s counted apart (an unknown code's right
+# answer), any other status but 200 is wrong (an error).
 LUA = """
-local paths = {}
-for line in io.lines("PATHS") do paths[#paths + 1] = line end
 math.randomseed(SEED)
-missing, other = 0, 0
-local threads = {}
-function setup(thread) threads[#threads + 1] = thread end
-function request() return wrk.format("GET", paths[math.random(#paths)]) end
+not_found, wrong = 0, 0
+function request() return wrk.format("GET", lines[math.random(#lines)]) end
 function response(status)
-  if status == 404 then missing = missing + 1 elseif status ~= 200 then other = other + 1 end
-end
-"""
-LUA_DONE = """
-local report = done
-done = function(summary, latency, requests)
-  report(summary, latency, requests)
-  local m, o = 0, 0
-  for _, t in ipairs(threads) do m = m + t:get("missing"); o = o + t:get("other") end
-  io.write(string.format('BENCH_STATUS {"missing":%d,"other":%d}\\n', m, o))
+  if status == 404 then not_found = not_found + 1 elseif status ~= 200 then wrong = wrong + 1 end
 end
 """
 
@@ -267,65 +255,26 @@ end
 def run_paths(
     port: int, paths: list[str], wrk: str | None, seconds: int, connections: int
 ) -> dict[str, Any]:
-    """Load random picks of `paths` for `seconds`: wrk, or load.py's closed loop."""
-    if wrk is None:
-        return _python_paths(port, paths, seconds, connections)
-    from .load import HOST, WRK_REPORT_LUA, LoadResult
+    """Load random picks of `paths` for `seconds`: wrk, or load.py's Python generator."""
+    from .load import WRONG, python_run, wrk_run
 
-    with tempfile.TemporaryDirectory() as tmp:
-        listed, script = Path(tmp) / "paths.txt", Path(tmp) / "verify.lua"
-        listed.write_text("\n".join(paths) + "\n")
-        lua = LUA.replace("PATHS", str(listed)).replace("SEED", str(random.randrange(1 << 30)))
-        script.write_text(lua + WRK_REPORT_LUA + LUA_DONE)
-        out = subprocess.run(
-            [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
-             str(script), f"http://{HOST}:{port}/"],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-    raw, statuses = (
-        json.loads(next(x for x in out.splitlines() if x.startswith(tag)).removeprefix(tag))
-        for tag in ("BENCH_JSON ", "BENCH_STATUS ")
-    )
-    elapsed = raw["duration_us"] / 1e6
-    failed = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
-    result = LoadResult(
-        requests=raw["requests"], seconds=elapsed, rps=raw["requests"] / elapsed,
-        p50_ms=raw["p50_us"] / 1000, p95_ms=raw["p95_us"] / 1000, p99_ms=raw["p99_us"] / 1000,
-        mean_ms=raw["mean_us"] / 1000, errors=failed + statuses["other"],
-    )  # fmt: skip
-    return result.as_dict() | {"not_found": statuses["missing"]}
+    if wrk is not None:
+        script = LUA.replace("SEED", str(random.randrange(1 << 30)))
+        result = wrk_run(wrk, port, seconds=seconds, connections=connections, script=script,
+                         counters=("not_found",), lines=paths)  # fmt: skip
+    else:
 
+        def picks(i: int) -> Iterator[Request]:
+            pick = random.Random(i).choice
+            while True:
+                yield "GET", pick(paths), None, {}
 
-def _python_paths(port: int, paths: list[str], seconds: int, connections: int) -> dict[str, Any]:
-    import http.client
+        def status(code: int) -> str | None:
+            return "not_found" if code == 404 else WRONG if code != 200 else None
 
-    from .load import HOST, closed_loop
-
-    deadline = time.perf_counter() + seconds
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors, missing = [0] * connections, [0] * connections
-
-    def worker(i: int) -> None:
-        pick = random.Random(i).choice
-        conn = http.client.HTTPConnection(HOST, port, timeout=10)
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            try:
-                conn.request("GET", pick(paths))
-                response = conn.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                errors[i] += 1
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=10)
-                continue
-            missing[i] += response.status == 404
-            errors[i] += response.status not in (200, 404)
-            latencies[i].append(time.perf_counter() - start)
-        conn.close()
-
-    result = closed_loop(worker, connections, latencies, errors)
-    return result.as_dict() | {"not_found": sum(missing)}
+        result = python_run(port, seconds=seconds, connections=connections, requests=picks,
+                            count=status)  # fmt: skip
+    return result.as_dict() | {"not_found": result.counts.get("not_found", 0)}
 
 
 def assemble(
