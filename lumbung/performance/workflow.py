@@ -14,12 +14,18 @@ nobody ever reviews their own entries. Escalation moves the entry to the next su
 
 `performance.activity`: an activity an ASN proposes waits for a unit head or the region
 administrator; one the administrator creates is approved at once; an approved activity may
-be retired (entries already made keep it)."""
+be retired (entries already made keep it).
+
+`performance.skp`: a civil servant's yearly SKP plan is a `draft` they edit, `proposed` to
+their appraiser (the direct supervisor), who `agree`s (the plan is then locked) or returns
+it with a note; an agreed plan goes back to draft only by a `revise` with the reason, and is
+agreed again. Like the review, who appraises is a relationship, so these are `system`
+actions the SKP services take after checking it; nobody agrees to their own plan."""
 
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.core.models.people import Role
-from lumbung.core.workflow import Action, State, Workflow
+from lumbung.core.workflow import Action, State, Workflow, workflows
 
 SUBMITTED, APPROVED, REJECTED, WITHDRAWN = "submitted", "approved", "rejected", "withdrawn"
 PROPOSED, RETIRED = "proposed", "retired"
@@ -88,3 +94,27 @@ ACTIVITY_FLOW = Workflow(
     ),
     escalation=(Role.REGION_ADMIN,),
 )
+
+DRAFT, AGREED = "draft", "agreed"
+AGREE_DAYS = 5  # working days an appraiser has to agree or return a proposed plan
+
+PLAN_FLOW = Workflow(
+    key="performance.skp",
+    initial=DRAFT,
+    states=(
+        State(DRAFT, _("Draft")),
+        State(PROPOSED, _("Proposed to the appraiser"), sla_days=AGREE_DAYS),
+        State(AGREED, _("Agreed")),
+    ),
+    actions=(
+        Action("propose", _("Propose"), (DRAFT,), PROPOSED, VETTED, system=True),
+        Action("agree", _("Agree"), (PROPOSED,), AGREED, VETTED, system=True),
+        Action("return", _("Return"), (PROPOSED,), DRAFT, VETTED, note_required=True, system=True),
+        Action("revise", _("Revise"), (AGREED,), DRAFT, VETTED, note_required=True, system=True),
+    ),
+    escalation=(),
+)
+
+# Core's engine and its escalation sweep look up every case model's workflow; until the
+# module's config (apps.py) lists PLAN_FLOW, importing this file registers it.
+workflows.register(PLAN_FLOW)

@@ -10,10 +10,24 @@ from .allowance import (
     TppFormula,
     TppResult,
 )
+from .skp import (
+    ANNUAL,
+    QUARTERS,
+    Predicate,
+    Rating,
+    ResultKind,
+    SkpEvaluation,
+    SkpIndicator,
+    SkpPlan,
+    SkpResult,
+    SkpResultActivity,
+)
 from .staff import Employee, EmploymentType, Posting, TppBase
 from .worklog import Activity, Entry
 
 __all__ = [
+    "ANNUAL",
+    "QUARTERS",
     "Activity",
     "AttendanceDay",
     "Correction",
@@ -27,6 +41,14 @@ __all__ = [
     "Period",
     "PeriodState",
     "Posting",
+    "Predicate",
+    "Rating",
+    "ResultKind",
+    "SkpEvaluation",
+    "SkpIndicator",
+    "SkpPlan",
+    "SkpResult",
+    "SkpResultActivity",
     "TppBase",
     "TppFormula",
     "TppResult",
