@@ -195,7 +195,7 @@
         li.appendChild(reason);
         var remove = document.createElement("button");
         remove.type = "button";
-        remove.className = "link";
+        remove.className = "secondary small";
         remove.setAttribute("data-pending-remove", item.client_key);
         remove.textContent = msg("dismiss");
         li.appendChild(remove);
