@@ -9,6 +9,7 @@ from .allowance.api import router as allowance_router
 from .dashboards.api import router as dashboards_router
 from .registry.api import router as registry_router
 from .review.api import router as review_router
+from .skp.api import router as skp_router
 from .worklog.api import router as worklog_router
 
 router = Router(tags=["performance"], auth=AUTH)
@@ -17,3 +18,4 @@ router.add_router("", worklog_router)
 router.add_router("", review_router)
 router.add_router("", allowance_router)
 router.add_router("", dashboards_router)
+router.add_router("", skp_router)

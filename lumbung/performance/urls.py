@@ -7,6 +7,7 @@ from .allowance.urls import urlpatterns as allowance_pages
 from .dashboards.urls import urlpatterns as dashboard_pages
 from .registry.urls import urlpatterns as registry_pages
 from .review.urls import urlpatterns as review_pages
+from .skp.urls import urlpatterns as skp_pages
 from .worklog.urls import urlpatterns as worklog_pages
 
 app_name = "performance"
@@ -18,4 +19,5 @@ urlpatterns: list[URLPattern] = [
     *allowance_pages,
     *registry_pages,
     *dashboard_pages,
+    *skp_pages,
 ]

@@ -1,6 +1,6 @@
 """The module's landing page: what the signed-in person can do here, and where they stand
 this month. Each area's pages live in its own package (worklog/, review/, allowance/,
-registry/, dashboards/)."""
+registry/, dashboards/, skp/)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ AREAS = (
     Area("log", "performance.log", _("My day"), ("log",)),
     Area("entries", "performance.log", _("My entries"), ("entries",)),
     Area("my_tpp", "performance.log", _("My allowance"), ("my_tpp",)),
+    Area("skp", "performance.log", _("My SKP"), ("skp",)),
     Area("approvals", "performance.use", _("Approvals"), ("approvals",)),
+    Area("skp_team", "performance.use", _("SKP appraisals"), ("skp_team",)),
     Area(
         "activities", "performance.use", pgettext_lazy("performance", "Activities"), ("activities",)
     ),

@@ -103,7 +103,7 @@ PLAN_FLOW = Workflow(
     initial=DRAFT,
     states=(
         State(DRAFT, _("Draft")),
-        State(PROPOSED, _("Proposed to the appraiser"), sla_days=AGREE_DAYS),
+        State(PROPOSED, _("Proposed"), sla_days=AGREE_DAYS),
         State(AGREED, _("Agreed")),
     ),
     actions=(

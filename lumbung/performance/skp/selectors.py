@@ -124,6 +124,17 @@ def plans_visible(region: Region, user: User) -> QuerySet[SkpPlan]:
     return found.filter(allowed)
 
 
+def plans_of(region: Region, person: Employee) -> QuerySet[SkpPlan]:
+    """The person's own plans, newest year first, with their evaluations."""
+    evaluations = SkpEvaluation.objects.filter(region=region)
+    return (
+        _plans(region)
+        .filter(employee=person)
+        .prefetch_related(Prefetch("evaluations", queryset=evaluations))
+        .order_by("-year")
+    )
+
+
 def _appraised_by(me: Employee) -> Q:
     return (Q(appraiser=me) | Q(employee__supervisor=me)) & ~Q(employee=me)
 

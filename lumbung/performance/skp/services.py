@@ -88,8 +88,11 @@ def _locked_message(state: str) -> str:
 
 
 @transaction.atomic
-def plan_create(*, region: Region, actor: User, year: int) -> SkpPlan:
-    """The actor's own plan for `year` (last, this or next year), as an empty draft."""
+def plan_create(
+    *, region: Region, actor: User, year: int, results: Sequence[ResultInput] = ()
+) -> SkpPlan:
+    """The actor's own plan for `year` (last, this or next year), a draft with `results`
+    (or none yet): all of it, or nothing."""
     me = _me(region, actor)
     this_year = region_today(region).year
     if not this_year - 1 <= year <= this_year + 1:
@@ -112,8 +115,10 @@ def plan_create(*, region: Region, actor: User, year: int) -> SkpPlan:
             case_start(plan, actor=actor)
     except IntegrityError:
         message = _("You already have a plan for %(year)d.") % {"year": year}
-        raise Conflict(SkpError.PLAN_EXISTS, message) from None
+        raise Conflict(SkpError.PLAN_EXISTS, message, field_errors={"year": [message]}) from None
     record(region, actor, plan, "skp.create", {"year": year})
+    if results:
+        plan_results_set(region=region, actor=actor, plan=plan, results=results)
     return plan
 
 
