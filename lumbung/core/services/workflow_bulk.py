@@ -24,7 +24,6 @@ from .workflow import due_at_for
 Case = TypeVar("Case", bound=WorkflowCase)
 
 
-@transaction.atomic
 def cases_start_bulk(
     cases: Sequence[Case], *, actor: User | None, note: str = "", batch_size: int = 1000
 ) -> list[Case]:
@@ -47,21 +46,24 @@ def cases_start_bulk(
             deadlines[variant] = due_at_for(region, workflow, workflow.initial, now, variant)
         case.state, case.state_entered_at = workflow.initial, now
         case.due_at, case.version = deadlines[variant], 0
-    saved = model.objects.bulk_create(cases, batch_size=batch_size)
-    if any(case.pk is None for case in saved):  # a database that cannot return new ids
-        raise RuntimeError("cases_start_bulk needs the new rows' ids back from the database.")
     case_type = model._meta.label_lower
-    Transition.objects.bulk_create(
-        (
-            Transition(
-                region=region, workflow=workflow.key, case_type=case_type, case_id=str(case.pk),
-                action="start", from_state="", to_state=workflow.initial, actor=actor,
-                note=note, attachments=[], created_at=now,
-            )
-            for case in saved
-        ),
-        batch_size=batch_size,
-    )  # fmt: skip
+    # Within the caller's transaction no savepoint of its own: two statements, not four.
+    with transaction.atomic(savepoint=False):
+        saved = model.objects.bulk_create(cases, batch_size=batch_size)
+        if any(case.pk is None for case in saved):  # a database that cannot return new ids
+            raise RuntimeError("cases_start_bulk needs the new rows' ids from the database.")
+        Transition.objects.bulk_create(
+            (
+                Transition(
+                    region=region, workflow=workflow.key, case_type=case_type,
+                    case_id=str(case.pk), action="start", from_state="",
+                    to_state=workflow.initial, actor=actor, note=note, attachments=[],
+                    created_at=now,
+                )
+                for case in saved
+            ),
+            batch_size=batch_size,
+        )  # fmt: skip
     return saved
 
 
