@@ -99,6 +99,11 @@ def _new_entry(planted: Planted | None) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _new_batch(planted: Planted | None) -> dict[str, Any]:
+    first = _new_entry(planted)
+    return {"items": [first, {**_new_entry(planted), "start_time": "06:30", "end_time": "07:00"}]}
+
+
 def _activity_body(planted: Planted | None) -> dict[str, Any]:
     return {
         "name_id": f"Baru {uuid.uuid4().hex[:6]}", "name_en": "New", "output_unit_id": "surat",
@@ -153,6 +158,11 @@ isolation.route(
     "POST", f"{API}/entries", Kind.NONE, plant=plant_officer_activity, body=_new_entry,
     reason="logs an entry for the caller in the caller's region (assigned overtime, so any "
     "day of the walk is allowed)",
+)  # fmt: skip
+isolation.route(
+    "POST", f"{API}/entries/batch", Kind.NONE, plant=plant_officer_activity, body=_new_batch,
+    reason="logs a batch of entries for the caller in the caller's region (assigned overtime, "
+    "so any day of the walk is allowed); an activity of another region is refused as unknown",
 )  # fmt: skip
 isolation.route("GET", f"{API}/entries", Kind.LIST, plant=plant_officer_entry, query=_march)
 isolation.route(

@@ -1,34 +1,39 @@
 """The activity log's API, under /api/v1/regions/{region_slug}/performance/: the catalogue
-(list, add, propose, accept, decline, retire) and the caller's own entries (log one, list a
-month or a day, read one, withdraw, attach evidence). The web page's offline queue posts
-entries here with the session cookie and its CSRF token; a phone app uses a bearer token."""
+(list, add, propose, accept, decline, retire) and the caller's own entries (log one or a
+batch, list a month or a day, read one, withdraw, attach evidence). The web page's offline
+queue posts entries here with the session cookie and its CSRF token; a phone app uses a
+bearer token."""
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Path, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from lumbung.api.context import actor_of, region_of, require
+from lumbung.api.errors import PROBLEM_CONTENT_TYPE, problem_response
 from lumbung.api.pagination import Page
 from lumbung.core.errors import DomainError, PermissionDenied
 from lumbung.core.permissions import can
 
 from ..errors import PerformanceError
-from ..models import Employee
+from ..models import Activity, Employee
 from ..selectors import employee_of, region_today
 from . import activities as catalogue
-from . import selectors, services
+from . import batch, selectors, services
 from .schemas import (
     PerfActivityAcceptIn,
     PerfActivityIn,
     PerfActivityListQuery,
     PerfActivityOut,
+    PerfEntryBatchIn,
+    PerfEntryBatchOut,
     PerfEntryIn,
     PerfEntryListQuery,
     PerfEntryOut,
@@ -144,6 +149,16 @@ def activity_accept(
     return activity_out(done, curator=True)
 
 
+def _closing(
+    request: HttpRequest, activity_id: int, perm: str, step: Callable[..., Activity], reason: str
+) -> dict[str, Any]:
+    """A curating step that ends an activity's use with a reason (decline, retire)."""
+    region, user = require(request, perm)
+    activity = selectors.activity_get(region, activity_id)
+    done = step(region=region, actor=user, activity=activity, reason=reason)
+    return activity_out(done, curator=True)
+
+
 @router.post(
     "/activities/{int:activity_id}/decline",
     response=PerfActivityOut,
@@ -153,14 +168,10 @@ def activity_accept(
 def activity_decline(
     request: HttpRequest, region_slug: Path[str], activity_id: int, payload: PerfReasonIn
 ) -> dict[str, Any]:
-    region, user = require(request, "performance.curate_activities")
-    done = catalogue.activity_decline(
-        region=region,
-        actor=user,
-        activity=selectors.activity_get(region, activity_id),
-        reason=payload.reason,
-    )
-    return activity_out(done, curator=True)
+    return _closing(
+        request, activity_id, "performance.curate_activities", catalogue.activity_decline,
+        payload.reason,
+    )  # fmt: skip
 
 
 @router.post(
@@ -172,14 +183,10 @@ def activity_decline(
 def activity_retire(
     request: HttpRequest, region_slug: Path[str], activity_id: int, payload: PerfReasonIn
 ) -> dict[str, Any]:
-    region, user = require(request, "performance.manage_catalogue")
-    done = catalogue.activity_retire(
-        region=region,
-        actor=user,
-        activity=selectors.activity_get(region, activity_id),
-        reason=payload.reason,
-    )
-    return activity_out(done, curator=True)
+    return _closing(
+        request, activity_id, "performance.manage_catalogue", catalogue.activity_retire,
+        payload.reason,
+    )  # fmt: skip
 
 
 # The caller's entries ----------------------------------------------------------------------
@@ -201,6 +208,47 @@ def entry_create(
         region=region, actor=user, data=services.EntryInput(**payload.dict())
     )
     return Status(201 if created else 200, entry_out(entry))
+
+
+@router.post(
+    "/entries/batch",
+    response={201: PerfEntryBatchOut, 200: PerfEntryBatchOut},
+    summary='Log many entries at once, all or none (the offline queue\'s "send all")',
+    description="Each entry is checked by exactly the rules of POST /entries, against the "
+    "day as it stands with the batch's earlier entries in it, and is idempotent by its own "
+    "`client_key`: 201 when any entry is new, 200 when every one was logged before. One "
+    "refused entry refuses the batch, nothing written: the problem "
+    "(performance_batch_refused; the entries' status when they agree, else 422) names each "
+    "as `items.<index>.<field>` in `errors` and lists them in `items` (index, client_key, "
+    "code, status, detail, errors), with the codes of POST /entries." + ENTRY_CODES,
+)
+def entry_create_batch(
+    request: HttpRequest, region_slug: Path[str], payload: PerfEntryBatchIn
+) -> HttpResponse | Status[dict[str, Any]]:
+    region, user = require(request, "performance.use")
+    items = [services.EntryInput(**item.dict()) for item in payload.items]
+    try:
+        done = batch.entries_create_batch(region=region, actor=user, items=items)
+    except batch.BatchRefused as refused:
+        return _batch_problem(request, refused)
+    shown = [
+        {**entry_out(entry), "created": created}
+        for entry, created in zip(done.entries, done.created, strict=True)
+    ]
+    body = {"created": done.created_count, "replayed": len(shown) - done.created_count,
+            "items": shown}  # fmt: skip
+    return Status(201 if done.created_count else 200, body)
+
+
+def _batch_problem(request: HttpRequest, refused: batch.BatchRefused) -> HttpResponse:
+    """The problem document of a refused batch, with each entry's own problem as the
+    `items` extension member (RFC 9457 section 3.2)."""
+    response = problem_response(
+        request, refused.status, refused.code, str(refused.message), errors=refused.field_errors
+    )
+    document = json.loads(response.content)
+    document["items"] = [p.as_json() for p in refused.problems]
+    return JsonResponse(document, status=refused.status, content_type=PROBLEM_CONTENT_TYPE)
 
 
 @router.get(

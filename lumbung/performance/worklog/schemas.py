@@ -10,6 +10,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from ..models import Activity, Entry
+from .batch import MAX_ITEMS
 
 MAX_ID = 2**31 - 1
 
@@ -76,6 +77,15 @@ class PerfEntryIn(Schema):
     overtime: bool = Field(False, description="Assigned overtime (may fall on a closed day)")
 
 
+class PerfEntryBatchIn(Schema):
+    items: list[PerfEntryIn] = Field(
+        ...,
+        min_length=1,
+        max_length=MAX_ITEMS,
+        description="The entries, each with its own client_key; all are logged or none",
+    )
+
+
 class PerfEntryOut(Schema):
     id: int
     client_key: str
@@ -96,6 +106,16 @@ class PerfEntryOut(Schema):
     state: str = Field(..., description="submitted, approved, rejected or withdrawn")
     review_note: str
     due_at: dt.datetime | None
+
+
+class PerfBatchEntryOut(PerfEntryOut):
+    created: bool = Field(..., description="False: logged before under the same client_key")
+
+
+class PerfEntryBatchOut(Schema):
+    created: int = Field(..., description="Entries logged now")
+    replayed: int = Field(..., description="Entries logged before under the same keys")
+    items: list[PerfBatchEntryOut] = Field(..., description="In the order they were sent")
 
 
 class PerfEntryListQuery(Schema):
