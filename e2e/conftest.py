@@ -1,11 +1,14 @@
 """Browser journeys against a real server: a fresh SQLite database in a temporary directory,
 migrated and loaded with the demo the way `make demo` does it, served by `lumbung runserver`
-in a subprocess, and driven by Playwright in Debian's chromium.
+in a subprocess, and driven by Playwright in Debian's chromium. A journey that needs data the
+demo does not have, or that checks what the server stored, runs a function of its own in a
+Python subprocess against the same database (`server_python`).
 
 A failing test leaves a screenshot (and the server log) in var/e2e/."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -14,8 +17,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -92,9 +97,15 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail(f"the server did not get ready in {READY_TIMEOUT}s; see {log}", pytrace=False)
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    env: dict[str, str]  # the server's environment: its settings, var dir and database
+
+
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A demo instance of its own, served at the returned URL for the whole session."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A demo instance of its own, served for the whole session."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):
         old.unlink()
@@ -117,7 +128,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, process, log)
-        yield url
+        yield Server(url, env)
     finally:
         process.terminate()
         try:
@@ -125,6 +136,50 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def base_url(server: Server) -> str:
+    return server.url
+
+
+# Runs in the subprocess: Django set up with the server's settings, then the function named
+# by argv[1] called with the keyword arguments in argv[2] (JSON); its result, as JSON, is
+# the last line written.
+_BOOT = """
+import json, sys
+import django
+django.setup()
+from django.utils.module_loading import import_string
+result = import_string(sys.argv[1])(**json.loads(sys.argv[2]))
+sys.stdout.write("\\n" + json.dumps(result) + "\\n")
+"""
+
+ServerPython = Callable[..., Any]
+
+
+@pytest.fixture(scope="session")
+def server_python(server: Server) -> ServerPython:
+    """`server_python("e2e.test_x.some_function", key=value)`: call a function of a journey
+    module in a fresh Python process on the server's database (its services, selectors and
+    models, nothing mocked) and return its JSON-able result. For setting up what the demo
+    has no page for, and for checking what the server stored."""
+
+    def call(target: str, **kwargs: Any) -> Any:
+        done = subprocess.run(
+            [sys.executable, "-c", _BOOT, target, json.dumps(kwargs)],
+            cwd=ROOT,
+            env=server.env,
+            capture_output=True,
+            text=True,
+            timeout=SETUP_TIMEOUT,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"{target} failed:\n{done.stderr[-4000:]}", pytrace=False)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    return call
 
 
 @pytest.fixture(scope="session")
