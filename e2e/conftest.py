@@ -143,43 +143,73 @@ def base_url(server: Server) -> str:
     return server.url
 
 
-# Runs in the subprocess: Django set up with the server's settings, then the function named
-# by argv[1] called with the keyword arguments in argv[2] (JSON); its result, as JSON, is
-# the last line written.
-_BOOT = """
-import json, sys
+# The subprocess: Django set up once with the server's settings, then one call per line read
+# (a JSON [target, kwargs]: the function's dotted path and its keyword arguments), each
+# answered on one line that starts with ANSWER (anything else on stdout is someone's print).
+ANSWER = "\x1e"
+_LOOP = f"""
+import json, sys, traceback
 import django
 django.setup()
+from django.db import close_old_connections
 from django.utils.module_loading import import_string
-result = import_string(sys.argv[1])(**json.loads(sys.argv[2]))
-sys.stdout.write("\\n" + json.dumps(result) + "\\n")
+for line in sys.stdin:
+    target, kwargs = json.loads(line)
+    try:
+        answer = {{"result": import_string(target)(**kwargs)}}
+    except Exception:
+        answer = {{"error": traceback.format_exc()}}
+    finally:
+        close_old_connections()
+    sys.stdout.write({ANSWER!r} + json.dumps(answer) + "\\n")
+    sys.stdout.flush()
 """
 
 ServerPython = Callable[..., Any]
 
 
 @pytest.fixture(scope="session")
-def server_python(server: Server) -> ServerPython:
+def server_python(server: Server) -> Iterator[ServerPython]:
     """`server_python("e2e.test_x.some_function", key=value)`: call a function of a journey
-    module in a fresh Python process on the server's database (its services, selectors and
-    models, nothing mocked) and return its JSON-able result. For setting up what the demo
-    has no page for, and for checking what the server stored."""
-
-    def call(target: str, **kwargs: Any) -> Any:
-        done = subprocess.run(
-            [sys.executable, "-c", _BOOT, target, json.dumps(kwargs)],
+    module in a Python process of its own on the server's database (its services, selectors
+    and models, nothing mocked) and return its JSON-able result. For setting up what the
+    demo has no page for, and for checking what the server stored. One process serves the
+    session: Django is set up once, not per call."""
+    log = ARTIFACTS / "server_python.log"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _LOOP],
             cwd=ROOT,
             env=server.env,
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
             text=True,
-            timeout=SETUP_TIMEOUT,
-            check=False,
         )
-        if done.returncode != 0:
-            pytest.fail(f"{target} failed:\n{done.stderr[-4000:]}", pytrace=False)
-        return json.loads(done.stdout.strip().splitlines()[-1])
 
-    return call
+    def call(target: str, **kwargs: Any) -> Any:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        process.stdin.write(json.dumps([target, kwargs]) + "\n")
+        process.stdin.flush()
+        while line := process.stdout.readline():
+            if line.startswith(ANSWER):
+                answer = json.loads(line[len(ANSWER) :])
+                if "error" in answer:
+                    pytest.fail(f"{target} failed:\n{answer['error'][-4000:]}", pytrace=False)
+                return answer["result"]
+        pytest.fail(f"the server-side Python process exited; see {log}", pytrace=False)
+
+    try:
+        yield call
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="session")
