@@ -67,6 +67,23 @@ class Person(RegionScoped):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Retired: kept for the record (a person who was on a list is never deleted) but left
+    # out of every list computed from then on. The import's INSERT names its columns, so
+    # the reason has a database default and the rest may be NULL; who retired them has no
+    # foreign key for the same reason as `region` (a constraint per imported row).
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    retired_reason = models.CharField(
+        _("why retired"), max_length=300, blank=True, default="", db_default=""
+    )
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -91,6 +108,10 @@ class Person(RegionScoped):
     @property
     def nik_masked(self) -> str:
         return "•" * 12 + self.nik[-4:]
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class BenefitKind(models.TextChoices):

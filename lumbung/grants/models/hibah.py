@@ -100,6 +100,10 @@ class Document(RegionScoped):
     proposal = models.ForeignKey(
         "Proposal", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
+    # A transfer proof names the payment it proves (older proofs, and other kinds, none).
+    tranche = models.ForeignKey(
+        "Tranche", null=True, blank=True, on_delete=models.PROTECT, related_name="proofs"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     file = models.FileField(upload_to="grants/%Y/%m/")
     filename = models.CharField(max_length=200)
