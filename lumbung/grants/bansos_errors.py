@@ -7,6 +7,9 @@ from enum import StrEnum
 class BansosError(StrEnum):
     POSSIBLE_DUPLICATE = "bansos_possible_duplicate"
     NIK_TAKEN = "bansos_nik_taken"
+    PERSON_HAS_HISTORY = "bansos_person_has_history"
+    PERSON_RETIRED = "bansos_person_retired"
+    PERSON_NOT_RETIRED = "bansos_person_not_retired"
     PROGRAMME_CODE_TAKEN = "bansos_programme_code_taken"
     ELIGIBILITY_INVALID = "bansos_eligibility_invalid"
     CYCLE_STATE = "bansos_cycle_state"

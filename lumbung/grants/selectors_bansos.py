@@ -22,11 +22,21 @@ PAID = Entitlement.Status.DISBURSED
 
 
 def person_search(
-    region: Region, *, q: str = "", kelurahan: str = "", decile_max: int | None = None
+    region: Region,
+    *,
+    q: str = "",
+    kelurahan: str = "",
+    decile_max: int | None = None,
+    status: str = "",
 ) -> QuerySet[Person]:
-    """The region's registry for staff lists: a NIK (whole) or part of a name. Show
-    `nik_masked` in lists; the full NIK goes through person_personal_read (audited)."""
+    """The region's registry for staff lists: a NIK (whole) or part of a name; `status`
+    "active" or "retired" (anything else: both). Show `nik_masked` in lists; the full NIK
+    goes through person_personal_read (audited)."""
     found = Person.objects.filter(region=region)
+    if status == "active":
+        found = found.filter(retired_at__isnull=True)
+    elif status == "retired":
+        found = found.filter(retired_at__isnull=False)
     text = q.strip()
     if text.isdigit() and len(text) == 16:
         found = found.filter(nik=text)
@@ -37,7 +47,18 @@ def person_search(
     if decile_max is not None:
         found = found.filter(welfare_decile__lte=decile_max)
     return found.only(
-        "id", "region", "nik", "name", "birth_date", "sex", "kelurahan_code", "welfare_decile"
+        "id",
+        "region",
+        "nik",
+        "name",
+        "birth_date",
+        "sex",
+        "kelurahan_code",
+        "welfare_decile",
+        "source",
+        "updated_at",
+        "retired_at",
+        "retired_reason",
     ).order_by("name", "id")
 
 

@@ -1,5 +1,6 @@
 """Registry and import routes of the bansos API: people (NIK masked; the full personal
-data by a separate, audited route), and bulk imports with their progress and error report."""
+data by a separate, audited route; retired, brought back, or deleted when no list ever
+named them), and bulk imports with their progress and error report."""
 
 from typing import Any
 
@@ -17,7 +18,14 @@ from lumbung.core.services.audit import personal_data_read
 
 from ..selectors_bansos import import_job_list, person_search
 from ..services.imports import import_start
-from ..services.registry import PersonInput, person_personal_read, person_save
+from ..services.registry import (
+    PersonInput,
+    person_delete,
+    person_personal_read,
+    person_reactivate,
+    person_retire,
+    person_save,
+)
 from .api_schemas import (
     ImportForm,
     ImportJobOut,
@@ -28,6 +36,7 @@ from .api_schemas import (
     PersonOut,
     PersonQuery,
     PersonSavedOut,
+    ReasonIn,
     person_detail,
 )
 from .selectors import import_job_get, person_entitlements, person_get
@@ -117,6 +126,58 @@ def personal_data(
     region, user = require(request, REGISTRY)
     found = person_get(region, person_id)
     return person_personal_read(region=region, actor=user, person=found, purpose=data.purpose)
+
+
+@router.post(
+    "/bansos/persons/{int:person_id}/retire",
+    response=PersonDetailOut,
+    summary="Retire a person: kept for the record, left out of new lists",
+    description="`{reason}` (required). Lists already computed keep the person. Codes: "
+    "validation_error (422), bansos_person_retired (409).",
+)
+def person_retire_route(
+    request: HttpRequest, region_slug: Path[str], person_id: Path[int], data: ReasonIn
+) -> Any:
+    region, user = require(request, REGISTRY)
+    found = person_retire(
+        region=region, actor=user, person=person_get(region, person_id), reason=data.reason
+    )
+    return person_detail(found, list(person_entitlements(region, found)[:50]))
+
+
+@router.post(
+    "/bansos/persons/{int:person_id}/reactivate",
+    response=PersonDetailOut,
+    summary="Bring a retired person back into the registry",
+    description="`{reason}` (required). Codes: validation_error (422), "
+    "bansos_person_not_retired (409).",
+)
+def person_reactivate_route(
+    request: HttpRequest, region_slug: Path[str], person_id: Path[int], data: ReasonIn
+) -> Any:
+    region, user = require(request, REGISTRY)
+    found = person_reactivate(
+        region=region, actor=user, person=person_get(region, person_id), reason=data.reason
+    )
+    return person_detail(found, list(person_entitlements(region, found)[:50]))
+
+
+@router.delete(
+    "/bansos/persons/{int:person_id}",
+    response={204: None},
+    summary="Delete a person entered by mistake",
+    description="`{reason}` (required) in the body. Only a person who was never on a cycle's "
+    "list (under review, removed, received or not) can be deleted; anyone else is retired "
+    "instead. Codes: validation_error (422), bansos_person_has_history (409).",
+)
+def person_delete_route(
+    request: HttpRequest, region_slug: Path[str], person_id: Path[int], data: ReasonIn
+) -> Status[None]:
+    region, user = require(request, REGISTRY)
+    person_delete(
+        region=region, actor=user, person=person_get(region, person_id), reason=data.reason
+    )
+    return Status(204, None)
 
 
 # Imports ----------------------------------------------------------------------------------

@@ -41,6 +41,10 @@ class PersonOut(Schema):
     welfare_decile: int | None
     source: str
     updated_at: dt.datetime
+    retired_at: dt.datetime | None = Field(
+        ..., description="set while the person is retired: left out of new lists"
+    )
+    retired_reason: str
 
 
 class DuplicateOut(Schema):
@@ -203,6 +207,10 @@ class NoteIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = Field(..., max_length=300)
+
+
+class BansosCycleUndoIn(Schema):
+    note: str = Field(..., max_length=300, description="why; required, kept in the audit log")
 
 
 class HandoverOut(Schema):

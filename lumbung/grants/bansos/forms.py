@@ -26,6 +26,11 @@ def _kelurahan_choices(region: Region, blank: Any) -> list[Any]:
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or the whole NIK"), max_length=150, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All")), ("active", _("Active")), ("retired", _("Retired"))],
+        required=False,
+    )
     kelurahan = forms.ChoiceField(label=_("Kelurahan/desa"), required=False)
     decile_max = forms.TypedChoiceField(
         label=_("Welfare decile at most"),
@@ -47,6 +52,7 @@ class PersonFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "q": data.get("q") or "",
+            "status": data.get("status") or "",
             "kelurahan": data.get("kelurahan") or "",
             "decile_max": data.get("decile_max"),
         }
@@ -226,6 +232,23 @@ class ReasonForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class WhyForm(forms.Form):
+    """The reason a confirmation page asks for (retiring, deleting, sending back,
+    cancelling): required, and kept in the audit log. The label says what it is for."""
+
+    reason = forms.CharField(
+        label=_("Why?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the audit log with your name."),
+    )
+
+    def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["reason"].label = label
 
 
 class NoteForm(forms.Form):

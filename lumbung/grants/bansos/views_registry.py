@@ -19,7 +19,7 @@ from lumbung.core.views.helpers import RegionRequest, current_region, require_pe
 
 from ..models import Person
 from ..selectors_bansos import person_search
-from ..services.registry import person_personal_read, person_save
+from ..services.registry import person_has_history, person_personal_read, person_save
 from .forms import PersonalReadForm, PersonFilterForm, PersonForm
 from .selectors import kelurahan_label, person_entitlements, person_get
 from .views_common import PAGE, REGISTRY, found, private, query_without_page
@@ -48,6 +48,7 @@ def _person_page(
         "person": person,
         "kelurahan": kelurahan_label(region, person.kelurahan_code),
         "entitlements": person_entitlements(region, person)[:50],
+        "has_history": person_has_history(region, person),
         "personal": personal,
         "read_form": form or PersonalReadForm(),
     }

@@ -90,10 +90,11 @@ def civil_servants(region: Region, today: dt.date) -> list[Finding]:
 
 def duplicate_persons(region: Region, today: dt.date) -> list[Finding]:
     """Different NIKs with the same name, birth date and kelurahan/desa. (The same NIK twice
-    cannot happen in a region: the registry keeps one person per NIK.)"""
+    cannot happen in a region: the registry keeps one person per NIK.) Retired persons are
+    left out: retiring the second entry is how staff settle a duplicate that a list used."""
     identity = [F("folded"), F("birth_date"), F("kelurahan_code")]
     rows = (
-        Person.objects.filter(region=region)
+        Person.objects.filter(region=region, retired_at__isnull=True)
         .exclude(kelurahan_code="")
         .annotate(folded=strip_chars(Lower(F("name")), " .,'\t"))
         .annotate(alike=Window(Count("pk"), partition_by=identity))

@@ -24,7 +24,7 @@ from ..bansos_errors import BansosError
 from ..eligibility import rules_clean, rules_q
 from ..models import BansosProgramme, BenefitKind, Cycle, Entitlement, Handover, Person
 from ..models.common import MONEY_MAX
-from ..workflow import APPROVED, COMPUTED, DRAFT
+from ..workflow import APPROVED, CANCELLED, COMPUTED, DRAFT
 from .registry import require, same_region
 
 MANAGE, WORK = "grants.manage_programmes", "grants.manage_registry"
@@ -136,9 +136,11 @@ def cycle_create(
         raise ValidationFailed({"period_end": [_("The period ends before it starts.")]})
     with transaction.atomic():
         BansosProgramme.objects.select_for_update().filter(region=region, pk=programme.pk).get()
-        last = Cycle.objects.filter(region=region, programme=programme).aggregate(n=Max("number"))
-        number = (last["n"] or 0) + 1
-        if number > programme.cycles_per_year:
+        cycles = Cycle.objects.filter(region=region, programme=programme)
+        number = (cycles.aggregate(n=Max("number"))["n"] or 0) + 1
+        # A cancelled cycle keeps its number but not its place in the year: the cycle
+        # opened to replace it takes the next number.
+        if cycles.exclude(state=CANCELLED).count() >= programme.cycles_per_year:
             raise DomainError(
                 BansosError.CYCLE_STATE,
                 _("The programme has %(n)d cycles a year.") % {"n": programme.cycles_per_year},
@@ -162,9 +164,9 @@ def cycle_create(
 
 
 def cycle_compute(*, region: Region, actor: User, cycle: Cycle) -> int:
-    """Compute the list in the database (INSERT … SELECT over the eligible persons) and
-    put the cycle under review; returns how many are listed. Recomputing a cycle sent
-    back replaces its list."""
+    """Compute the list in the database (INSERT … SELECT over the eligible persons who are
+    not retired) and put the cycle under review; returns how many are listed. Recomputing
+    a cycle sent back replaces its list."""
     require(actor, region, WORK)
     same_region(region, cycle)
     programme = cycle.programme
@@ -172,7 +174,7 @@ def cycle_compute(*, region: Region, actor: User, cycle: Cycle) -> int:
         Entitlement.objects.filter(region=region, cycle=cycle).delete()
         amount = programme.benefit_amount if programme.benefit_kind == BenefitKind.CASH else 0
         eligible = (
-            Person.objects.filter(region=region)
+            Person.objects.filter(region=region, retired_at__isnull=True)
             .filter(rules_q(programme.eligibility, cycle.period_start))
             .order_by()
             .values_list(

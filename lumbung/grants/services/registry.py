@@ -1,6 +1,7 @@
 """The bansos recipient registry, one person at a time: saving a person (validated; the
-birth date and sex must agree with the NIK; the same NIK is the same person) and staff
-reads of a person's full personal data, which are audited."""
+birth date and sex must agree with the NIK; the same NIK is the same person), staff
+reads of a person's full personal data, which are audited, and the end of an entry:
+deleted when it was a mistake that no list ever used, retired (kept) otherwise."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from lumbung.core.services.audit import audit_record, personal_data_read
 from .. import nik as nik_rules
 from ..bansos_errors import BansosError
 from ..importing import fields as f
-from ..models import Person, PersonSource
+from ..models import Entitlement, Person, PersonSource
 
 PERSONAL_FIELDS = ("nik", "kk", "phone", "address")
 
@@ -173,3 +174,109 @@ def person_personal_read(
         region=region, actor=actor, obj=person, fields=list(PERSONAL_FIELDS), purpose=purpose
     )
     return {name: str(getattr(person, name)) for name in PERSONAL_FIELDS}
+
+
+def _reason(reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise ValidationFailed({"reason": [_("Say why.")]})
+    if len(text) > 300:
+        raise ValidationFailed({"reason": [_("At most 300 characters.")]})
+    return text
+
+
+def _locked_person(region: Region, person: Person) -> Person:
+    found = Person.objects.select_for_update().filter(region=region, pk=person.pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def person_has_history(region: Region, person: Person) -> bool:
+    """Whether the person was ever on a cycle's list (under review, removed, received or
+    not): such a person is part of the record and can be retired, never deleted."""
+    return Entitlement.objects.filter(region=region, person=person).exists()
+
+
+def person_delete(*, region: Region, actor: User, person: Person, reason: str) -> None:
+    """Delete a person entered by mistake. Refused for anyone who was ever on a cycle's
+    list: they are retired instead, so every list and handover keeps its person."""
+    require(actor, region, "grants.manage_registry")
+    same_region(region, person)
+    why = _reason(reason)
+    with transaction.atomic():
+        found = _locked_person(region, person)
+        if person_has_history(region, found):
+            raise DomainError(
+                BansosError.PERSON_HAS_HISTORY,
+                _(
+                    "This person has been on a cycle's list, so the registry keeps them "
+                    "for the record: retire them instead of deleting."
+                ),
+                status=409,
+            )
+        audit_record(
+            region=region,
+            actor=actor,
+            action="grants.person_delete",
+            obj=found,
+            # Masked by the audit log (personal data is never stored there in full).
+            changes={"nik": found.nik, "source": found.source},
+            reason=why,
+        )
+        found.delete()
+
+
+def person_retire(*, region: Region, actor: User, person: Person, reason: str) -> Person:
+    """Retire a person (moved away, died, registered twice): kept with every list they
+    were on, left out of every list computed from now on. Lists already computed keep
+    them; a list under review is changed by removing them there, with its own reason."""
+    require(actor, region, "grants.manage_registry")
+    same_region(region, person)
+    why = _reason(reason)
+    with transaction.atomic():
+        found = _locked_person(region, person)
+        if found.retired_at is not None:
+            raise DomainError(
+                BansosError.PERSON_RETIRED, _("This person is already retired."), status=409
+            )
+        now = timezone.now()
+        found.retired_at, found.retired_reason, found.retired_by = now, why, actor
+        found.updated_at = now
+        found.save(update_fields=["retired_at", "retired_reason", "retired_by", "updated_at"])
+        audit_record(
+            region=region,
+            actor=actor,
+            action="grants.person_retire",
+            obj=found,
+            changes={"retired_at": [None, now]},
+            reason=why,
+        )
+    return found
+
+
+def person_reactivate(*, region: Region, actor: User, person: Person, reason: str) -> Person:
+    """Bring a retired person back (retired by mistake, or back in the region): lists
+    computed from now on may include them again."""
+    require(actor, region, "grants.manage_registry")
+    same_region(region, person)
+    why = _reason(reason)
+    with transaction.atomic():
+        found = _locked_person(region, person)
+        if found.retired_at is None:
+            raise DomainError(
+                BansosError.PERSON_NOT_RETIRED, _("This person is not retired."), status=409
+            )
+        before = found.retired_at
+        found.retired_at, found.retired_reason, found.retired_by = None, "", None
+        found.updated_at = timezone.now()
+        found.save(update_fields=["retired_at", "retired_reason", "retired_by", "updated_at"])
+        audit_record(
+            region=region,
+            actor=actor,
+            action="grants.person_reactivate",
+            obj=found,
+            changes={"retired_at": [before, None]},
+            reason=why,
+        )
+    return found

@@ -27,6 +27,7 @@ from ..flags import (
 )
 from ..models import FlagKind, Proposal, RedFlag
 from ..services.flags import FlagError, flag_dismiss, flags_refresh
+from ..services.registry import person_retire
 from ..tasks_flags import flags_refresh_all
 from . import flag_factories as f
 
@@ -176,6 +177,17 @@ def test_duplicate_persons(ga: RegionWorld) -> None:
     flags = found(ga, FlagKind.DUPLICATE_PERSON)
     assert [x.evidence["persons"] for x in flags] == [[a.pk, b.pk]]
     assert "Siti" not in flags[0].key
+
+
+def test_a_duplicate_settled_by_retiring_one_entry_is_no_longer_found(ga: RegionWorld) -> None:
+    # given the same person registered twice, the second entry then retired
+    region = ga.region
+    f.person(region, name="Siti Aminah", birth_date=dt.date(1970, 5, 1))
+    second = f.person(region, name="Siti Aminah", birth_date=dt.date(1970, 5, 1))
+    assert found(ga, FlagKind.DUPLICATE_PERSON)
+    person_retire(region=region, actor=ga.users[Role.OFFICER], person=second, reason="Ganda")
+    # then the detector no longer finds them
+    assert found(ga, FlagKind.DUPLICATE_PERSON) == []
 
 
 def test_amount_rise_is_shown_with_its_justification(ga: RegionWorld) -> None:
