@@ -1,10 +1,11 @@
 """Programme and cycle routes of the bansos API: programmes with their eligibility rules,
-a programme's cycles, and a cycle's life — compute, review (remove with a reason), approve
-(never by whoever computed it), hand over with proof, close."""
+a programme's cycles, and a cycle's life — compute, review (remove with a reason), send
+back or cancel (with the reason), approve (never by whoever computed it), hand over with
+proof (whose photo staff and auditors open, audited), close."""
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Path, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -13,7 +14,9 @@ from lumbung.api.context import require
 from lumbung.api.pagination import Page
 
 from ..models import BansosProgramme, Cycle
+from ..responses import photo_response
 from ..selectors_bansos import CycleSummary, cycle_summaries, programme_list
+from ..services.cycle_review import cycle_cancel, cycle_send_back
 from ..services.cycles import (
     cycle_approve,
     cycle_close,
@@ -23,8 +26,10 @@ from ..services.cycles import (
     handover_record,
     programme_save,
 )
+from ..services.handovers import handover_photo_open
 from .api_registry import no_nul
 from .api_schemas import (
+    BansosCycleUndoIn,
     ComputedOut,
     CycleIn,
     CycleOut,
@@ -209,6 +214,41 @@ def close(request: HttpRequest, region_slug: Path[str], cycle_id: Path[int], dat
     return _cycle_answer(request, found)
 
 
+@router.post(
+    "/bansos/cycles/{int:cycle_id}/send-back",
+    response=CycleOut,
+    summary="Send a list under review back to draft",
+    description="`{note}` (required). The list stays until the cycle is computed again, "
+    "which replaces it. Codes: validation_error (422), action_not_allowed (403)." + CYCLE_CODES,
+)
+def send_back(
+    request: HttpRequest, region_slug: Path[str], cycle_id: Path[int], data: BansosCycleUndoIn
+) -> Any:
+    region, user = require(request, WORK)
+    found = cycle_send_back(
+        region=region, actor=user, cycle=cycle_get(region, cycle_id), note=data.note
+    )
+    return _cycle_answer(request, found)
+
+
+@router.post(
+    "/bansos/cycles/{int:cycle_id}/cancel",
+    response=CycleOut,
+    summary="Cancel a cycle in draft or under review (unit heads, region admin)",
+    description="`{note}` (required). Everyone listed is marked removed with the note; the "
+    "programme may open another cycle in its place. Codes: validation_error (422), "
+    "action_not_allowed (403)." + CYCLE_CODES,
+)
+def cancel(
+    request: HttpRequest, region_slug: Path[str], cycle_id: Path[int], data: BansosCycleUndoIn
+) -> Any:
+    region, user = require(request, WORK)
+    found = cycle_cancel(
+        region=region, actor=user, cycle=cycle_get(region, cycle_id), note=data.note
+    )
+    return _cycle_answer(request, found)
+
+
 # Entitlements -----------------------------------------------------------------------------
 
 
@@ -254,3 +294,32 @@ def handover(
         photo=photo,
     )
     return Status(201, entitlement_out(entitlement_get(region, entitlement_id)))
+
+
+@router.get(
+    "/bansos/entitlements/{int:entitlement_id}/handover/photo",
+    summary="The photo of a handover (staff and auditors; audited)",
+    description="The image as it was stored after its check (JPEG, PNG or WebP, location "
+    "data removed). It shows a recipient: every download is recorded in the audit log as a "
+    "read of personal data, and the answer is never cached. 404 when the handover has no "
+    "photo.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The photo",
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in ("image/jpeg", "image/png", "image/webp")
+                },
+            }
+        }
+    },
+)
+def handover_photo(
+    request: HttpRequest, region_slug: Path[str], entitlement_id: Path[int]
+) -> FileResponse:
+    region, user = require(request, VIEW)
+    found = handover_photo_open(
+        region=region, actor=user, entitlement=entitlement_get(region, entitlement_id)
+    )
+    return photo_response(found.photo)

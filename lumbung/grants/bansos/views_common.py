@@ -1,5 +1,6 @@
 """What the bansos pages share: the permissions they ask for, a lookup by id that is a
-404 for another region's id, and the query string of a paged list."""
+404 for another region's id, the query string of a paged list, and answers that no cache
+may keep."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A cycle's pages: its list under review (NIKs masked, a person removed with a reason),
-computing it, approving it (never by whoever computed it), recording each handover with
-its proof, and closing it."""
+computing it, sending it back or cancelling the cycle (each on a confirmation page with
+its reason), approving it (never by whoever computed it), recording each handover with
+its proof, opening a handover's photo (audited), and closing it."""
 
 from __future__ import annotations
 
@@ -10,18 +11,22 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from lumbung.core.errors import DomainError
+from lumbung.core.errors import DomainError, NotFound
 from lumbung.core.forms import apply_domain_error
-from lumbung.core.permissions import can
+from lumbung.core.permissions import can, roles_of
 from lumbung.core.views.helpers import RegionRequest, current_region, require_perm
 
 from ..models import Cycle, Entitlement
+from ..responses import photo_response
+from ..services.cycle_review import cycle_cancel, cycle_send_back
 from ..services.cycles import (
     cycle_approve,
     cycle_close,
@@ -29,8 +34,9 @@ from ..services.cycles import (
     entitlement_remove,
     handover_record,
 )
-from ..workflow import APPROVED, COMPUTED, DRAFT
-from .forms import HandoverForm, NoteForm, ReasonForm
+from ..services.handovers import handover_photo_open
+from ..workflow import APPROVED, COMPUTED, CYCLE_FLOW, DRAFT
+from .forms import HandoverForm, NoteForm, ReasonForm, WhyForm
 from .selectors import cycle_entitlements, cycle_get, cycle_summary, entitlement_get
 from .views_common import PAGE, REGISTRY, VIEW, found, query_without_page
 
@@ -51,6 +57,7 @@ def _cycle_page(
     shown = shown if shown in STATUSES.values else ""
     rows = cycle_entitlements(region, cycle, status=shown)
     may_work = can(request.user, REGISTRY, region)
+    roles = roles_of(request.user, region)
     context = {
         "cycle": cycle,
         "summary": cycle_summary(region, cycle),
@@ -63,11 +70,18 @@ def _cycle_page(
         "can_approve": may_work and cycle.state == COMPUTED,
         "approve_form": forms_.get("approve_form") or NoteForm(),
         "can_close": may_work and cycle.state == APPROVED,
+        "can_send_back": may_work and _may(roles, cycle, "send_back"),
+        "can_cancel": may_work and _may(roles, cycle, "cancel"),
         "close_form": forms_.get("close_form") or NoteForm(),
         "computed_by_me": cycle.computed_by_id == request.user.pk,
         "error": error,
     }
     return render(request, "grants/bansos/cycle.html", context, status=status)
+
+
+def _may(roles: frozenset[Any] | set[Any], cycle: Cycle, action: str) -> bool:
+    step = CYCLE_FLOW.action(action)
+    return cycle.state in step.sources and bool(step.roles & roles)
 
 
 @require_safe
@@ -141,6 +155,97 @@ def close(request: RegionRequest, region_slug: str, pk: int) -> HttpResponse:
     return _with_note(request, pk, cycle_close, "close_form", _("The cycle was closed."))
 
 
+def _undo(request: RegionRequest, pk: int, action: str) -> HttpResponse:
+    """Sending the list back or cancelling the cycle: a confirmation page asking why
+    (GET), then the service (POST), back to the cycle or the page with its errors."""
+    target = found(request, cycle_get, pk)
+    region = current_region(request)
+    page = UNDO[action]
+    bound = request.method == "POST"
+    form = WhyForm(request.POST if bound else None, label=page["label"])
+    status = 200
+    if bound:
+        status = 422
+        if form.is_valid():
+            service = cycle_send_back if action == "send_back" else cycle_cancel
+            try:
+                service(
+                    region=region,
+                    actor=request.user,
+                    cycle=target,
+                    note=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                if "note" in error.field_errors:
+                    error.field_errors["reason"] = error.field_errors.pop("note")
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, str(page["done"]))
+                return _back(region.slug, target)
+    context = {
+        "cycle": target,
+        "summary": cycle_summary(region, target),
+        "form": form,
+        "page_text": page,
+        "action": action,
+    }
+    return render(request, "grants/bansos/cycle_undo.html", context, status=status)
+
+
+UNDO: dict[str, dict[str, Any]] = {
+    "send_back": {
+        "title": _lazy("Send the list back"),
+        "explanation": _lazy(
+            "The cycle returns to draft. Its list stays visible until it is computed again, "
+            "which replaces it; whoever computes it then may not approve it."
+        ),
+        "label": _lazy("Why is the list sent back?"),
+        "button": _lazy("Send back"),
+        "done": _lazy("The list was sent back to draft."),
+    },
+    "cancel": {
+        "title": _lazy("Cancel the cycle"),
+        "explanation": _lazy(
+            "A cancelled cycle is closed for good: nobody on its list receives anything from "
+            "it, and everyone listed is marked as removed, with your reason. The programme "
+            "may open another cycle in its place."
+        ),
+        "label": _lazy("Why is the cycle cancelled?"),
+        "button": _lazy("Cancel the cycle"),
+        "done": _lazy("The cycle was cancelled."),
+    },
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_perm(REGISTRY)
+def send_back(request: RegionRequest, region_slug: str, pk: int) -> HttpResponse:
+    return _undo(request, pk, "send_back")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@require_perm(REGISTRY)
+def cancel(request: RegionRequest, region_slug: str, pk: int) -> HttpResponse:
+    return _undo(request, pk, "cancel")
+
+
+@require_safe
+@never_cache
+@require_perm(VIEW)
+def handover_photo(request: RegionRequest, region_slug: str, pk: int) -> FileResponse:
+    """The handover's photo, shown in the browser to staff and auditors; each opening
+    is recorded in the audit log as a read of personal data."""
+    target = found(request, entitlement_get, pk)
+    try:
+        handover = handover_photo_open(
+            region=current_region(request), actor=request.user, entitlement=target
+        )
+    except NotFound:
+        raise Http404 from None
+    return photo_response(handover.photo)
+
+
 def _entitlement_form(
     request: RegionRequest,
     pk: int,
@@ -211,6 +316,13 @@ urlpatterns: list[URLPattern] = [
     path("bansos/cycles/<int:pk>/compute/", compute, name="bansos-cycle-compute"),
     path("bansos/cycles/<int:pk>/approve/", approve, name="bansos-cycle-approve"),
     path("bansos/cycles/<int:pk>/close/", close, name="bansos-cycle-close"),
+    path("bansos/cycles/<int:pk>/send-back/", send_back, name="bansos-cycle-send-back"),
+    path("bansos/cycles/<int:pk>/cancel/", cancel, name="bansos-cycle-cancel"),
     path("bansos/entitlements/<int:pk>/remove/", remove, name="bansos-entitlement-remove"),
     path("bansos/entitlements/<int:pk>/handover/", handover, name="bansos-handover"),
+    path(
+        "bansos/entitlements/<int:pk>/handover/photo/",
+        handover_photo,
+        name="bansos-handover-photo",
+    ),
 ]
