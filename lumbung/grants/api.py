@@ -7,6 +7,7 @@ from lumbung.api.auth import AUTH
 
 from .api_hibah import router as hibah_router
 from .api_hibah_admin import router as hibah_admin_router
+from .api_hibah_records import router as hibah_records_router
 from .api_hibah_staff import router as hibah_staff_router
 from .api_public import router as public_router
 from .bansos.api import router as bansos_router
@@ -18,5 +19,6 @@ router.add_router("", public_router)
 router.add_router("", hibah_router)
 router.add_router("", hibah_staff_router)
 router.add_router("", hibah_admin_router)
+router.add_router("", hibah_records_router)
 router.add_router("", oversight_router)
 router.add_router("", bansos_router)

@@ -87,6 +87,7 @@ def documents_out(region: Region, **owner: Any) -> list[dict[str, Any]]:
     return [
         {
             "id": d.pk,
+            "tranche_id": d.tranche_id,
             "kind": d.kind,
             "filename": d.filename,
             "content_type": d.content_type,
@@ -179,6 +180,9 @@ def _answers(region: Region, proposal: Proposal) -> list[dict[str, Any]]:
 
 
 def tranches_out(region: Region, proposal: Proposal) -> list[dict[str, Any]]:
+    proofs: dict[int, list[dict[str, Any]]] = {}
+    for row in documents_out(region, proposal=proposal, tranche__isnull=False):
+        proofs.setdefault(row["tranche_id"], []).append(row)
     return [
         {
             "id": t.pk,
@@ -187,6 +191,7 @@ def tranches_out(region: Region, proposal: Proposal) -> list[dict[str, Any]]:
             "paid_on": t.paid_on,
             "reference": t.reference,
             "created_at": t.created_at,
+            "proofs": proofs.get(t.pk, []),
         }
         for t in Tranche.objects.filter(region=region, proposal=proposal)
     ]

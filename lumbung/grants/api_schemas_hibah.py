@@ -103,6 +103,7 @@ class HibahDocumentOut(Schema):
     content_type: str
     size: int
     created_at: dt.datetime
+    tranche_id: int | None = Field(None, description="the payment a transfer proof proves")
 
 
 class HibahOrganisationSummaryOut(Schema):
@@ -290,6 +291,9 @@ class HibahTrancheOut(Schema):
     paid_on: dt.date
     reference: str
     created_at: dt.datetime
+    proofs: list[HibahDocumentOut] = Field(
+        description="its transfer proofs; download each at GET /documents/{id}"
+    )
 
 
 class HibahProposalOut(HibahProposalSummaryOut):

@@ -171,6 +171,12 @@ class TrancheForm(StepForm):
     proof = DocumentField(label=_("Transfer proof"))
 
 
+class TrancheProofForm(forms.Form):
+    """A proof added to a payment already recorded."""
+
+    proof = DocumentField(label=_("Transfer proof"), required=True)
+
+
 class OrganisationDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),

@@ -1,6 +1,7 @@
 """Reads of hibah for staff and for the organisation: the queue of a step, a proposal with
 its amount at every stage, its timeline, a programme's usage of its ceiling, the overdue
-LPJ list. Every read is filtered by region; a foreign id is a 404."""
+LPJ list, a document for whoever may read it. Every read is filtered by region; a foreign
+id is a 404."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from django.utils import timezone
 
 from lumbung.core.calendar import RegionCalendar
 from lumbung.core.errors import NotFound
-from lumbung.core.models import Region, Transition, Unit
+from lumbung.core.models import Region, Transition, Unit, User
+from lumbung.core.permissions import can
 
 from .checks import overdue_lpj
-from .models import AmountChange, HibahProgramme, Organisation, Proposal, Stage
+from .models import AmountChange, Document, HibahProgramme, Organisation, Proposal, Stage
 from .services.proposals import approved_total
 from .workflow import EVALUATION, FUNDED
 
@@ -144,3 +146,22 @@ def organisation_proposals(region: Region, organisation: Organisation) -> QueryS
 def organisations_of_account(region: Region, user: Any) -> QuerySet[Organisation]:
     """The organisations a citizen account may act for in the region."""
     return Organisation.objects.filter(region=region, accounts=user)
+
+
+def document_visible(region: Region, user: User | None, pk: int) -> Document:
+    """An uploaded document for the region's grants staff (and auditors) or one of its
+    organisation's accounts. Anyone else gets NotFound, the answer for no such document,
+    so the id does not tell them it exists."""
+    found = (
+        Document.objects.filter(region=region, pk=pk)
+        .select_related("organisation", "proposal__organisation")
+        .first()
+    )
+    if found is None or user is None:
+        raise NotFound()
+    if can(user, "grants.view_queue", region):
+        return found
+    owner = found.organisation or (found.proposal.organisation if found.proposal else None)
+    if owner is None or not Organisation.objects.filter(pk=owner.pk, accounts=user).exists():
+        raise NotFound()
+    return found

@@ -1,5 +1,6 @@
-"""Paying a hibah in tranches (never more than its final amount) and its accountability
-report (LPJ): submitted by the organisation, verified or sent back by staff."""
+"""Paying a hibah in tranches (never more than its final amount), each with its proofs,
+and its accountability report (LPJ): submitted by the organisation, verified or sent back
+by staff."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lumbung.core.errors import DomainError, ErrorCode, ValidationFailed
+from lumbung.core.errors import DomainError, ErrorCode, NotFound, ValidationFailed
 from lumbung.core.models import Region, User
 from lumbung.core.permissions import roles_of
 from lumbung.core.selectors import module_settings
@@ -58,10 +59,7 @@ def tranche_record(
     """Record one payment. Tranches never add up to more than the final amount; the first
     one moves the proposal to disbursed and sets the LPJ due date."""
     fresh = lock(region, proposal, expected_version)
-    if not roles_of(actor, region) & HIBAH_FLOW.action("disburse").roles:
-        raise DomainError(
-            ErrorCode.ACTION_NOT_ALLOWED, _("Your role may not take this action."), status=403
-        )
+    _require_payer(region, actor)
     if fresh.state not in (AGREEMENT, DISBURSED) or fresh.amount_final is None:
         raise DomainError(
             GrantsError.NOT_DISBURSABLE,
@@ -99,7 +97,14 @@ def tranche_record(
         actor=actor,
     )
     if proof is not None:
-        store_document(region, actor, clean_document(proof), Document.Kind.TRANSFER, proposal=fresh)
+        store_document(
+            region,
+            actor,
+            clean_document(proof),
+            Document.Kind.TRANSFER,
+            proposal=fresh,
+            tranche=tranche,
+        )
     changes: dict[str, Any] = {"amount_disbursed": [fresh.amount_disbursed, total]}
     updates: dict[str, Any] = {"amount_disbursed": total}
     if fresh.state == AGREEMENT:
@@ -118,6 +123,30 @@ def tranche_record(
         move(region, actor, fresh, "disburse")
     proposal.refresh_from_db()
     return tranche
+
+
+def _require_payer(region: Region, actor: User) -> None:
+    if not roles_of(actor, region) & HIBAH_FLOW.action("disburse").roles:
+        raise DomainError(
+            ErrorCode.ACTION_NOT_ALLOWED, _("Your role may not take this action."), status=403
+        )
+
+
+@transaction.atomic
+def tranche_proof_attach(
+    *, region: Region, actor: User, tranche: Tranche, upload: UploadedFile
+) -> Document:
+    """Attach the proof of a payment already recorded (the SP2D or the bank's transfer
+    slip often arrives after the payment): a PDF or a photo, checked by content, linked
+    to the tranche. Proofs are added, never replaced: each is part of the record."""
+    if tranche.region_id != region.pk:
+        raise NotFound()
+    _require_payer(region, actor)
+    cleaned = clean_document(upload)
+    proposal = Proposal.objects.select_for_update().get(region=region, pk=tranche.proposal_id)
+    return store_document(
+        region, actor, cleaned, Document.Kind.TRANSFER, proposal=proposal, tranche=tranche
+    )
 
 
 @transaction.atomic

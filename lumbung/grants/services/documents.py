@@ -12,7 +12,7 @@ from lumbung.core.errors import PermissionDenied, ValidationFailed
 from lumbung.core.models import Region, User
 from lumbung.core.services.audit import audit_record
 
-from ..models import Document, Organisation, Proposal
+from ..models import Document, Organisation, Proposal, Tranche
 from .organisations import (
     MAX_DOCUMENT_BYTES,
     MAX_IMAGE_BYTES,
@@ -39,12 +39,14 @@ def store_document(
     *,
     organisation: Organisation | None = None,
     proposal: Proposal | None = None,
+    tranche: Tranche | None = None,
 ) -> Document:
     """Save a checked file and its audit event (inside the caller's transaction)."""
     document = Document(
         region=region,
         organisation=organisation,
         proposal=proposal,
+        tranche=tranche,
         kind=kind,
         filename=cleaned.name,
         content_type=cleaned.content_type,
@@ -62,6 +64,7 @@ def store_document(
             "kind": kind,
             "organisation": organisation.pk if organisation else None,
             "proposal": proposal.pk if proposal else None,
+            "tranche": tranche.number if tranche else None,
             "filename": cleaned.name,
         },
     )

@@ -24,7 +24,7 @@ from ..models import Proposal
 from ..selectors_hibah import lpj_overdue_list, proposal_queue
 from ..services.organisations import region_today
 from ..workflow import HIBAH_FLOW
-from . import backoffice_admin, backoffice_orgs, backoffice_steps
+from . import backoffice_admin, backoffice_orgs, backoffice_steps, backoffice_tranches
 from .backoffice_case import case_page
 from .backoffice_due import due_labels
 from .common import proposal_or_404, step_names
@@ -115,4 +115,5 @@ urlpatterns: list[URLPattern] = [
     path("staff/lpj-overdue/", lpj_overdue, name="lpj-overdue"),
     *backoffice_orgs.urlpatterns,
     *backoffice_admin.urlpatterns,
+    *backoffice_tranches.urlpatterns,
 ]

@@ -146,7 +146,10 @@ def case_page(
         "documents": _documents(region, proposal),
         "answers": _answers(region, proposal, names),
         "flags": _flags(request, proposal),
-        "tranches": list(Tranche.objects.filter(region=region, proposal=proposal)),
+        "tranches": list(
+            Tranche.objects.filter(region=region, proposal=proposal).prefetch_related("proofs")
+        ),
+        "may_pay": bool(roles_of(request.user, region) & HIBAH_FLOW.action("disburse").roles),
         "timeline": _timeline(request, proposal, names),
         "steps": steps,
         "error": error,

@@ -8,11 +8,11 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from lumbung.core.permissions import can
+from lumbung.core.errors import NotFound
 from lumbung.core.views.helpers import current_region
 
-from ..models import Document
-from ..services.organisations import is_account
+from ..responses import document_response
+from ..selectors_hibah import document_visible
 from .common import signed_in
 
 
@@ -20,22 +20,11 @@ from .common import signed_in
 @require_safe
 @never_cache
 def document(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
-    region = current_region(request)
-    found = (
-        Document.objects.filter(region=region, pk=pk)
-        .select_related("organisation", "proposal__organisation")
-        .first()
-    )
-    if found is None:
-        raise Http404
-    owner = found.organisation or (found.proposal.organisation if found.proposal else None)
-    staff = can(request.user, "grants.view_queue", region)
-    if not staff and (owner is None or not is_account(owner, request.user)):  # type: ignore[arg-type]
-        raise Http404  # not theirs: the same answer as no such document
-    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
-    response["Content-Type"] = found.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        found = document_visible(current_region(request), request.user, pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None  # not theirs: the same answer as no such document
+    return document_response(found)
 
 
 urlpatterns: list[URLPattern] = [path("documents/<int:pk>/", document, name="document")]
