@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from lumbung.core.models import Membership, Region, User
 from lumbung.core.models.people import Role
 from lumbung.core.services.people import membership_grant
@@ -19,7 +21,7 @@ from lumbung.core.tenancy import dangerously_unscoped
 from lumbung.core.testing.isolation import Kind, Planted, isolation
 from lumbung.core.tests.factories import RegionWorld
 
-from ..models import ChecklistItem, HibahProgramme, Organisation, Proposal
+from ..models import ChecklistItem, Document, HibahProgramme, Organisation, Proposal, Tranche
 from ..services.checklists import STARTER_ITEMS, checklist_adopt_starter
 from ..services.disbursement import tranche_record
 from ..services.organisations import region_today
@@ -32,7 +34,15 @@ from .factories import (
     pdf,
     proposal_at,
 )
-from .test_isolation import plant_item, plant_organisation, plant_programme, plant_proposal
+from .isolation_backoffice import plant_overdue_lpj
+from .test_isolation import (
+    plant_document,
+    plant_item,
+    plant_organisation,
+    plant_programme,
+    plant_proposal,
+    plant_tranche,
+)
 
 API = "/api/v1/regions/{region_slug}/grants"
 ADMIN, CITIZEN = Role.REGION_ADMIN, Role.CITIZEN
@@ -336,3 +346,33 @@ isolation.route(
     role=ADMIN,
     body=lambda _p: {"name_en": "Renamed by another region"},
 )
+
+
+# Records: uploaded documents, a payment's proofs, the overdue LPJ list
+
+
+def plant_document_tagged(region: Region, tag: str) -> Planted:
+    """A document whose stored bytes carry the tag (the route serves the file as stored)."""
+    document = Document.objects.get(region=region, pk=plant_document(region, tag).pk)
+    document.file.save(f"{tag}.pdf", ContentFile(f"%PDF-1.4\n% {tag}\n".encode()), save=True)
+    return Planted(document.pk, (tag,))
+
+
+isolation.route(
+    "GET",
+    f"{API}/documents/{{document_id}}",
+    Kind.DETAIL,
+    plant=plant_document_tagged,
+    object_param="document_id",
+)
+isolation.route(
+    "POST",
+    f"{API}/tranches/{{tranche_id}}/proofs",
+    Kind.WRITE,
+    plant=plant_tranche,
+    object_param="tranche_id",
+    model=Tranche,
+    body=lambda _p: {"file": pdf("sp2d.pdf")},
+    multipart=True,
+)
+isolation.route("GET", f"{API}/lpj-overdue", Kind.LIST, plant=plant_overdue_lpj)

@@ -15,7 +15,7 @@ from lumbung.core.models import Membership, Region, User
 from lumbung.core.models.people import Role
 from lumbung.core.testing.isolation import Kind, Planted, isolation
 
-from ..models import Document, Organisation, Proposal
+from ..models import Document, Organisation, Proposal, Tranche
 from .test_isolation import (
     _organisation,
     _programme,
@@ -25,6 +25,7 @@ from .test_isolation import (
     plant_organisation,
     plant_programme,
     plant_proposal,
+    plant_tranche,
 )
 
 NS = "core:grants"
@@ -121,6 +122,14 @@ isolation.page(
     role=Role.OFFICER,
 )
 isolation.page(f"{NS}:lpj-overdue", Kind.LIST, plant=plant_overdue_lpj, role=Role.OFFICER)
+isolation.page(
+    f"{NS}:tranche-proof",
+    Kind.WRITE,
+    plant=plant_tranche,
+    object_param="pk",
+    model=Tranche,
+    role=Role.OFFICER,
+)
 isolation.page(f"{NS}:organisations", Kind.LIST, plant=plant_organisation, role=Role.OFFICER)
 isolation.page(
     f"{NS}:organisation",

@@ -1,6 +1,7 @@
 """Isolation declarations of the bansos pages and API routes (imported by
-test_isolation.py): the registry, imports, programmes, cycles and their entitlements, and
-the public aggregates and lookup."""
+test_isolation.py): the registry (and the end of an entry), imports, programmes, cycles
+(sent back, cancelled) and their entitlements (a handover's photo), and the public
+aggregates and lookup."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from lumbung.core.models import Region
 from lumbung.core.models.people import Role
 from lumbung.core.testing.isolation import Kind, Planted, isolation
 
-from ..models import BansosProgramme, Cycle, Entitlement, ImportJob, Person
+from ..models import BansosProgramme, Cycle, Entitlement, Handover, ImportJob, Person
 from .bansos_factories import make_nik
 from .test_isolation import _bansos, _cycle, _entitlement, _person
 
@@ -121,6 +122,33 @@ def plant_to_hand_over(region: Region, tag: str) -> Planted:
     return Planted(_entitlement_in(region, tag, "approved").pk, (tag,))
 
 
+def plant_retired(region: Region, tag: str) -> Planted:
+    person = _person(region, tag)
+    Person.objects.filter(pk=person.pk).update(retired_at=timezone.now(), retired_reason=tag)
+    return Planted(person.pk, (tag,))
+
+
+def plant_handover_photo(region: Region, tag: str) -> Planted:
+    """An entitlement handed over with a photo whose stored bytes carry the tag (the view
+    serves the file as stored, so the tag shows in region A's answer)."""
+    entitlement = _entitlement_in(region, tag, "approved")
+    handover = Handover(
+        region=region,
+        entitlement=entitlement,
+        paid_on=timezone.localdate(),
+        channel="cash",
+        reference=tag,
+    )
+    handover.photo.save(f"{tag}.jpg", ContentFile(f"\xff\xd8{tag}".encode()), save=False)
+    handover.save()
+    Entitlement.objects.filter(pk=entitlement.pk).update(status="disbursed")
+    return Planted(entitlement.pk, (tag,))
+
+
+def why(_p: Planted | None) -> dict[str, Any]:
+    return {"reason": "Salah input."}
+
+
 def new_person(_p: Planted | None) -> dict[str, Any]:
     return {"nik": make_nik(), "name": "Warga Baru"}
 
@@ -160,6 +188,18 @@ isolation.page(
     object_param="pk",
     model=Person,
 )
+for _ending, _planter in (
+    ("delete", plant_person),
+    ("retire", plant_person),
+    ("reactivate", plant_retired),
+):
+    isolation.page(
+        f"{NS}:bansos-person-{_ending}",
+        Kind.WRITE,
+        plant=_planter,
+        object_param="pk",
+        model=Person,
+    )
 isolation.page(f"{NS}:bansos-imports", Kind.LIST, plant=plant_import)
 isolation.page(f"{NS}:bansos-import-new", Kind.NONE, reason="an empty upload form")
 isolation.page(f"{NS}:bansos-import", Kind.DETAIL, plant=plant_import, object_param="pk")
@@ -181,7 +221,7 @@ isolation.page(
     model=BansosProgramme,
 )
 isolation.page(f"{NS}:bansos-cycle", Kind.DETAIL, plant=plant_listed_cycle, object_param="pk")
-for _action in ("compute", "approve", "close"):
+for _action in ("compute", "approve", "close", "send-back", "cancel"):
     isolation.page(
         f"{NS}:bansos-cycle-{_action}",
         Kind.WRITE,
@@ -202,6 +242,12 @@ isolation.page(
     plant=plant_to_hand_over,
     object_param="pk",
     model=Entitlement,
+)
+isolation.page(
+    f"{NS}:bansos-handover-photo",
+    Kind.DETAIL,
+    plant=plant_handover_photo,
+    object_param="pk",
 )
 
 
@@ -233,6 +279,25 @@ isolation.route(
     Kind.DETAIL,
     plant=plant_person_address,
     object_param="person_id",
+)
+for _ending, _planter in (("retire", plant_person), ("reactivate", plant_retired)):
+    isolation.route(
+        "POST",
+        f"{API}/persons/{{person_id}}/{_ending}",
+        Kind.WRITE,
+        plant=_planter,
+        object_param="person_id",
+        model=Person,
+        body=why,
+    )
+isolation.route(
+    "DELETE",
+    f"{API}/persons/{{person_id}}",
+    Kind.WRITE,
+    plant=plant_person,
+    object_param="person_id",
+    model=Person,
+    body=why,
 )
 isolation.route(
     "POST",
@@ -309,10 +374,13 @@ isolation.route(
     plant=plant_listed_cycle,
     object_param="cycle_id",
 )
-for _action, _planter in (
-    ("compute", plant_cycle),
-    ("approve", plant_computed),
-    ("close", plant_approved),
+for _action, _planter, _role in (
+    ("compute", plant_cycle, Role.OFFICER),
+    ("approve", plant_computed, Role.OFFICER),
+    ("close", plant_approved, Role.OFFICER),
+    ("send-back", plant_computed, Role.OFFICER),
+    # Cancelling is for unit heads and the region admin.
+    ("cancel", plant_cycle, Role.REGION_ADMIN),
 ):
     isolation.route(
         "POST",
@@ -322,6 +390,7 @@ for _action, _planter in (
         object_param="cycle_id",
         model=Cycle,
         body=lambda _p: {"note": "Dicek."},
+        role=_role,
     )
 isolation.route(
     "POST",
@@ -341,6 +410,13 @@ isolation.route(
     model=Entitlement,
     body=handover_form,
     multipart=True,
+)
+isolation.route(
+    "GET",
+    f"{API}/entitlements/{{entitlement_id}}/handover/photo",
+    Kind.DETAIL,
+    plant=plant_handover_photo,
+    object_param="entitlement_id",
 )
 isolation.route(
     "GET",
