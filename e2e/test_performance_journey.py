@@ -356,6 +356,14 @@ def _waiting(page: Page) -> Locator:
     return page.locator("ul[data-worklog-pending] > li[data-pending-state='waiting']")
 
 
+def _gave_up(page: Page, form: Locator) -> None:
+    """The page's attempt to send ended without a connection: it says so, and the next
+    `online` starts a new attempt (one runs at a time)."""
+    expect(page.locator("[data-worklog-status]")).to_have_text(
+        form.get_attribute("data-msg-offline") or "?"
+    )
+
+
 def _reconnect(context: BrowserContext) -> None:
     """The signal drops and comes back: the page hears `online` and sends its queue."""
     context.set_offline(True)
@@ -410,6 +418,7 @@ def _phone_logs_the_day(
         phone.route(API_ENTRIES, lambda route: route.abort())
         context.set_offline(False)
         phone.reload()
+        _gave_up(phone, form)
         _expect_waiting(phone, form, queued)
         expect(_saved(phone)).to_have_count(1)
 
@@ -430,6 +439,7 @@ def _phone_logs_the_day(
         phone.route(API_ENTRIES, lose_answer)
         _reconnect(context)
         _wait_for(phone, lambda: lost, "the first entry to reach the server")
+        _gave_up(phone, form)
         assert lost == [keys["adjust"]], lost
         _expect_waiting(phone, form, queued)
         stored = server_python(f"{MODULE}.entries_by_key", keys=queued)
