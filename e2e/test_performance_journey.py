@@ -1,4 +1,4 @@
-"""The E-RK journey of issue 6, in a real browser against the demo of Kota Bandung: a civil
+"""The E-RK journey of issue 6, in a real browser against the demo's Kabupaten Serang: a civil
 servant logs a day on a phone-sized screen, once online and then with no signal; the
 entries wait on the device ("waiting to send"), survive a reload, and are sent exactly once
 when the connection returns, even when the first answer is lost on the way back; one that
@@ -8,14 +8,16 @@ administrator computes and closes the month; a late entry is then refused at its
 opens "My allowance" and reads the amount and which entries and attendance days produced
 it. A second test logs an entry with script disabled: the plain form is the fallback.
 
-Set-up, and why it is honest. Closing needs a finished month past its cut-off, and the
-demo has no staff registry, catalogue or formula for this module. So `seed_month` (run
-through the project's services in the server's database, before any page is opened) gives
-Kota Bandung what a region administrator and payroll would have done first: two civil
-servants of DPMPTSP (an analyst and her supervisor, accounts of their own with the demo's
-password), two catalogue activities, the pinned Bandung formula (share = min(1, approved
-minutes / 6,000)) and the grades' base amounts, and last month's attendance export
-(present every working day, late once). It raises two region settings the way an
+Set-up, and why it is honest. Closing needs a finished month past its cut-off that is still
+open. The demo's E-RK regions (Kota Bandung, Kota Tangerang) close last month on its
+cut-off (once it has come), so the journey takes a demo region that adopts the module now: Kabupaten
+Serang. `seed_month` (run through the project's services in the server's database, before
+any page is opened) does what its administrator and payroll would do first: switch the
+module on; register two civil servants of DPMPTSP from the first day of last month (an
+analyst and her supervisor, accounts of their own with the demo's password); add two
+catalogue activities, the platform's pinned default formula (Bandung's: share = min(1,
+approved minutes / 6,000)) and the grades' base amounts; import last month's attendance
+export (present every working day, late once). It raises two region settings the way an
 administrator would for a late catch-up: back-dating reaches the last working day of last
 month (the day the journey logs), and, only while today is before last month's cut-off (the
 5th), the cut-off moves to today so last month may be closed. Everything the people do is
@@ -37,11 +39,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
 from .conftest import ACTION_TIMEOUT_MS, ARTIFACTS, ServerPython
-from .test_journeys import REGION, log_in, switch_language
+from .test_journeys import log_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
 MODULE = __name__  # the subprocess imports this file to run the server-side functions
+REGION = "kabupaten-serang"  # Kabupaten Serang (36.04): the demo leaves E-RK off there
 ASN = f"e2e.asn@{REGION}.demo"
 SUPERVISOR = f"e2e.atasan@{REGION}.demo"
 ADMIN = f"admin@{REGION}.demo"
@@ -93,6 +96,7 @@ def seed_month() -> dict[str, Any]:
     from lumbung.core.demo import demo_user
     from lumbung.core.models import ModuleActivation, Region, Unit
     from lumbung.core.services.audit import audit_record
+    from lumbung.core.services.regions import region_modules_set
     from lumbung.core.tenancy import region_scope
     from lumbung.performance.allowance.attendance import attendance_import
     from lumbung.performance.allowance.formulas import (
@@ -117,6 +121,8 @@ def seed_month() -> dict[str, Any]:
 
     region = Region.objects.get(slug=REGION)
     with region_scope(region):
+        admin = demo_user(ADMIN)
+        region_modules_set(region=region, actor=admin, enable=["performance"])
         calendar = RegionCalendar(region)
         today = region_today(region)
         first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -127,7 +133,7 @@ def seed_month() -> dict[str, Any]:
             if calendar.is_working_day(first + dt.timedelta(days=n))
         ]
         day = working[-1]
-        assert not month_closed(region, day), f"{first:%m/%Y} is already closed in the demo"
+        assert not month_closed(region, day), f"{first:%m/%Y} is closed in {region}'s demo"
 
         # The settings an administrator raises for a late catch-up of last month.
         noon = dt.time(12)
@@ -157,7 +163,6 @@ def seed_month() -> dict[str, Any]:
                     reason="e2e: catch up last month",
                 )
 
-        admin = demo_user(ADMIN)
         if not TppFormula.objects.filter(region=region, effective_from__lte=first).exists():
             formula_add(region=region, actor=admin, data=bandung_default(first))
         formula = formula_in_force(region, first)
