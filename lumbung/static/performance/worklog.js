@@ -5,6 +5,8 @@
      send" (data-worklog-pending); it is sent when the connection returns (the 'online'
      event) and whenever the page loads, exactly once: the server answers a key it has seen
      with the entry it already made (200) instead of making another;
+   - an entry the page finds in the server's list of the day was sent even if its answer
+     was lost on the way back: it is no longer kept (nor shown twice);
    - an entry the server refuses (a rule broken) stays in the list with the server's reason
      until the person removes it; one refused while online is posted as the plain form, so
      that the server shows its errors at the fields.
@@ -323,7 +325,27 @@
     });
   }
 
+  // What the server lists for the day it has: an entry whose answer was lost on the way
+  // back (sent, but the device never heard) is no longer kept once the page shows it.
+  function forgetListed() {
+    var listed = {};
+    Array.prototype.forEach.call(
+      document.querySelectorAll("[data-worklog-day] li[data-client-key]"),
+      function (li) {
+        listed[li.getAttribute("data-client-key")] = true;
+      }
+    );
+    var queue = load();
+    var kept = queue.filter(function (item) {
+      return !listed[item.client_key];
+    });
+    if (kept.length !== queue.length) {
+      store(kept);
+    }
+  }
+
   window.addEventListener("online", flush);
+  forgetListed();
   render();
   flush();
 })();
