@@ -6,12 +6,12 @@ summary (one GROUP BY over the attendance days, lateness bands counted in SQL)."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from lumbung.core.calendar import RegionCalendar
@@ -115,7 +115,11 @@ def people(region: Region, basis: MonthBasis, only: Collection[int] | None = Non
     )
     if only is not None:
         found = found.filter(pk__in=list(only))
-    rows = found.values_list("pk", "unit_id", "job_grade", "active_from", "active_to")
+    # In id order: no sort by name (the model's ordering), and results written in the
+    # order of their indexes.
+    rows = found.order_by("pk").values_list(
+        "pk", "unit_id", "job_grade", "active_from", "active_to"
+    )
     postings = _postings(region, basis, only)
     result: list[Person] = []
     for pk, unit_id, grade, start, end in rows:
@@ -163,7 +167,7 @@ def approved_minutes(
     if only is not None:
         found = found.filter(employee_id__in=list(only))
     rows = found.order_by().values("employee_id").annotate(total=Sum("approved_minutes"))
-    return {row["employee_id"]: row["total"] or 0 for row in rows}
+    return {pk: total or 0 for pk, total in rows.values_list("employee_id", "total")}
 
 
 def _band_counts(prefix: str, field_name: str, bands: tuple[Band, ...]) -> dict[str, Any]:
@@ -177,35 +181,56 @@ def _band_counts(prefix: str, field_name: str, bands: tuple[Band, ...]) -> dict[
 
 
 def attendance(
-    region: Region, basis: MonthBasis, only: Collection[int] | None = None
+    region: Region,
+    basis: MonthBasis,
+    persons: Sequence[Person],
+    only: Collection[int] | None = None,
 ) -> dict[int, Attendance]:
-    """{employee: their counted days}: one GROUP BY over the attendance days of the
-    month's working days that fall in the person's active dates."""
-    found = AttendanceDay.objects.filter(region=region, work_date__in=basis.days).filter(
-        Q(work_date__gte=F("employee__active_from"))
-        & (Q(employee__active_to__isnull=True) | Q(work_date__lte=F("employee__active_to")))
-    )
-    if only is not None:
-        found = found.filter(employee_id__in=list(only))
-    rule = basis.rule
-    rows = (
-        found.order_by()
-        .values("employee_id")
-        .annotate(
-            present=Count("id", filter=Q(kind=DayKind.PRESENT)),
-            covered=Count("id", filter=~Q(kind=DayKind.ABSENT)),
-            late=Sum("late_minutes", filter=Q(kind=DayKind.PRESENT)),
-            **_band_counts("late_", "late_minutes", rule.late_bands),
-            **_band_counts("early_", "early_minutes", rule.early_bands),
+    """{employee: their counted days} of `persons` (everyone active in the month, or the
+    people in `only`): one GROUP BY over the attendance days of the month's counted
+    working days. A day outside the person's active dates does not count: those of the
+    few people active on part of the month only are counted again by a second GROUP BY
+    that looks at their dates (looking up every row's person would cost the first a
+    third more)."""
+    if not basis.days:
+        return {}
+    first, last = basis.days[0], basis.days[-1]
+    partial = [
+        p.pk
+        for p in persons
+        if p.active_from > first or (p.active_to is not None and p.active_to < last)
+    ]
+    days = AttendanceDay.objects.filter(region=region, work_date__in=basis.days)
+    found = days if only is None else days.filter(employee_id__in=list(only))
+    result = _counted(basis.rule, found)
+    if partial:
+        dated = days.filter(employee_id__in=partial).filter(
+            Q(work_date__gte=F("employee__active_from"))
+            & (Q(employee__active_to__isnull=True) | Q(work_date__lte=F("employee__active_to")))
         )
-    )
+        for pk in partial:
+            result.pop(pk, None)
+        result |= _counted(basis.rule, dated)
+    return result
+
+
+def _counted(rule: Rule, found: QuerySet[AttendanceDay]) -> dict[int, Attendance]:
+    late_bands, early_bands = len(rule.late_bands), len(rule.early_bands)
+    counts = {
+        "present": Count("id", filter=Q(kind=DayKind.PRESENT)),
+        "covered": Count("id", filter=~Q(kind=DayKind.ABSENT)),
+        "late": Sum("late_minutes", filter=Q(kind=DayKind.PRESENT)),
+        **_band_counts("late_", "late_minutes", rule.late_bands),
+        **_band_counts("early_", "early_minutes", rule.early_bands),
+    }
+    rows = found.order_by().values("employee_id").annotate(**counts)
     result: dict[int, Attendance] = {}
-    for row in rows:
-        result[row["employee_id"]] = Attendance(
-            present=row["present"],
-            covered=row["covered"],
-            late_minutes=row["late"] or 0,
-            late_counts=[row[f"late_{i}"] for i in range(len(rule.late_bands))],
-            early_counts=[row[f"early_{i}"] for i in range(len(rule.early_bands))],
+    for pk, present, covered, late, *bands in rows.values_list("employee_id", *counts):
+        result[pk] = Attendance(
+            present=present,
+            covered=covered,
+            late_minutes=late or 0,
+            late_counts=bands[:late_bands],
+            early_counts=bands[late_bands : late_bands + early_bands],
         )
     return result

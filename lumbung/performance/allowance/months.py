@@ -18,7 +18,7 @@ from lumbung.core.models import Region, User
 
 from ..common import record, settings_of
 from ..errors import PerformanceError
-from ..models import Period, PeriodState, TppResult
+from ..models import Period, PeriodState
 from ..selectors import region_today
 from .compute import compute_into, period_of
 from .errors import AllowanceError
@@ -56,10 +56,9 @@ def month_close(*, region: Region, actor: User | None, period: Period) -> Period
             % {"month": str(period), "day": cutoff.strftime("%d/%m/%Y")},
             status=409,
         )
-    total = compute_into(region, period)
+    count, total = compute_into(region, period)
     period.state, period.closed_at, period.closed_by = PeriodState.CLOSED, timezone.now(), actor
     period.save(update_fields=["state", "closed_at", "closed_by"])
-    count = TppResult.objects.filter(region=region, period=period).count()
     record(
         region, actor, period, "month_close",
         {"state": [PeriodState.OPEN, PeriodState.CLOSED], "people": count, "total": total},

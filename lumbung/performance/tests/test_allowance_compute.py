@@ -120,6 +120,27 @@ def test_kbb_weights_performance_and_attendance_with_bands(perf_a: PerfWorld) ->
     assert found["outsider"].amount == BASES[7] * Decimal("0.4") * share
 
 
+def test_only_the_days_a_person_was_active_count(perf_a: PerfWorld) -> None:
+    # given: the KBB formula; everyone's attendance on record for every working day, but
+    #        peer started on the 6th working day and staff left after the 11th
+    days = working_days(perf_a)
+    with region_scope(perf_a.region):
+        formula_add(region=perf_a.region, actor=None,
+                    data=bandung_barat_example(dt.date(YEAR, 1, 1)))  # fmt: skip
+        for who in ("staff", "peer", "kabid"):
+            present_every_day(perf_a, who, late={day: 20 for day in days})
+        people = perf_a.people
+        people["peer"].__class__.objects.filter(pk=people["peer"].pk).update(active_from=days[5])
+        people["staff"].__class__.objects.filter(pk=people["staff"].pk).update(active_to=days[10])
+        month_compute(region=perf_a.region, actor=None, year=YEAR, month=MONTH)
+        found = results(perf_a)
+    # then: each counts the working days of their own dates, present and late on each
+    for who, counted in (("peer", len(days) - 5), ("staff", 11), ("kabid", len(days))):
+        assert (found[who].working_days, found[who].days_present) == (counted, counted)
+        assert found[who].late_minutes == 20 * counted
+        assert found[who].deduction_percent == Decimal("0.5") * counted  # never absent
+
+
 def test_grade_and_base_are_those_in_force_on_the_first_day(perf_a: PerfWorld) -> None:
     # given: staff promoted to grade 11 on 1 February; a higher base for grade 11 from
     #        1 March (not yet in force in February)
@@ -165,6 +186,28 @@ def test_computing_again_replaces_the_results_and_is_audited(perf_a: PerfWorld) 
         events = AuditEvent.objects.filter(region=perf_a.region, action="performance.month_compute")
         assert events.count() == 2
         assert events.last().changes["people"] == 5  # type: ignore[union-attr]
+
+
+def test_computing_again_rewrites_only_what_changed(perf_a: PerfWorld) -> None:
+    # given: a computed month
+    with region_scope(perf_a.region):
+        month_compute(region=perf_a.region, actor=None, year=YEAR, month=MONTH)
+        before = {key: r.pk for key, r in results(perf_a).items()}
+        # when staff gets approved minutes, peer turns out to have left before the month,
+        # and the month is computed again
+        entry_make(perf_a, "staff", day=working_days(perf_a)[0], quantity=10, state="approved")
+        peer = perf_a.people["peer"]
+        peer.__class__.objects.filter(pk=peer.pk).update(active_to=dt.date(YEAR, 1, 31))
+        month_compute(region=perf_a.region, actor=None, year=YEAR, month=MONTH)
+        after = results(perf_a)
+    # then: the unchanged results are the same rows, staff's is new, peer's is gone
+    assert set(after) == {"head", "kabid", "staff", "outsider"}
+    assert {k: after[k].pk for k in ("head", "kabid", "outsider")} == {
+        k: before[k] for k in ("head", "kabid", "outsider")
+    }
+    assert after["staff"].pk != before["staff"]
+    assert after["staff"].approved_minutes == 300
+    assert after["staff"].amount == BASES[7] * Decimal(300) / Decimal(6000)
 
 
 def test_a_closed_month_is_not_computed_again(perf_a: PerfWorld) -> None:
