@@ -48,7 +48,8 @@ def mine(request: RegionRequest, region_slug: str) -> HttpResponseBase:
     me = employee_of(region, _user(request))
     if me is None:
         raise Http404
-    form = PlanForm(request.POST or None, this_year=region_today(region).year)
+    data = request.POST if request.method == "POST" else None
+    form = PlanForm(data, this_year=region_today(region).year)
     status = 200
     if request.method == "POST":
         status = 422
