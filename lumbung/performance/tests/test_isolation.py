@@ -176,5 +176,5 @@ isolation.page(
     reason="shows only the signed-in person's own registry record and the module's menu",
 )
 
-for area in ("registry", "worklog", "review", "allowance", "dashboards"):
+for area in ("registry", "worklog", "review", "allowance", "dashboards", "skp"):
     importlib.import_module(f"{__package__}.isolation_{area}")
