@@ -58,6 +58,12 @@ def parse_args() -> argparse.Namespace:
         default=1_000_000,
         help="permits for the verification bench (python -m bench.permits), 0 to skip",
     )
+    add(
+        "--performance-scale",
+        type=float,
+        default=1.0,
+        help="share of a Bandung month for the E-RK bench (python -m bench.performance), 0 to skip",
+    )
     return parser.parse_args()
 
 
@@ -80,6 +86,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    started = time.time()
     step(f"Fresh database {server.dbname} on PostgreSQL {version}")
     database_recreate(server, server.dbname)
     prepare_django()
@@ -103,7 +110,27 @@ def main() -> int:
         failed += run_complaints(args)
     if args.permits_permits > 0:
         failed += run_permits(args)
+    if args.performance_scale > 0:
+        failed += run_performance(args)
+    stages_add(results, started)
+    write(results, OUT_DIR / "results.json")
     return 1 if failed else 0
+
+
+# Each stage writes its own file; results.json gathers those this run wrote.
+STAGES = ("complaints", "permits", "performance")
+
+
+def stages_add(results: dict[str, Any], started: float) -> None:
+    """Every stage's figures of this run, under results["stages"]."""
+    import json
+
+    found = {}
+    for name in STAGES:
+        path = OUT_DIR / f"{name}.json"
+        if path.exists() and path.stat().st_mtime >= started:
+            found[name] = json.loads(path.read_text())
+    results["stages"] = found
 
 
 def run_complaints(args: argparse.Namespace) -> int:
@@ -119,6 +146,15 @@ def run_permits(args: argparse.Namespace) -> int:
     """The permits verification bench in its own process, with its own database."""
     step("Permits bench (python -m bench.permits)")
     argv = [sys.executable, "-m", "bench.permits", "--permits", str(args.permits_permits)]
+    argv += ["--workers", str(args.workers), "--threads", str(args.threads)]
+    argv += ["--python-load"] if args.python_load else []
+    return 1 if subprocess.run(argv, cwd=BASE_DIR, check=False).returncode == 1 else 0
+
+
+def run_performance(args: argparse.Namespace) -> int:
+    """The E-RK performance bench (a Bandung month) in its own process and database."""
+    step("Performance bench (python -m bench.performance)")
+    argv = [sys.executable, "-m", "bench.performance", "--scale", str(args.performance_scale)]
     argv += ["--workers", str(args.workers), "--threads", str(args.threads)]
     argv += ["--python-load"] if args.python_load else []
     return 1 if subprocess.run(argv, cwd=BASE_DIR, check=False).returncode == 1 else 0
