@@ -24,6 +24,7 @@ from .attendance import attendance_import
 from .compute import month_compute
 from .corrections import attendance_correct, entry_correct
 from .explain import tpp_explain
+from .export import FORMATS as EXPORT_FORMATS
 from .export import payroll_export
 from .formulas import FormulaInput, formula_add
 from .months import month_close
@@ -46,6 +47,17 @@ from .schemas import (
 
 router = Router(auth=AUTH)
 CODES = " Errors: permission_denied (403)"
+# The registry's imports share the table; they are the administrator's, not payroll's.
+ATTENDANCE_KINDS = (ImportKind.ATTENDANCE, ImportKind.LEAVE)
+PAYROLL_FILES = {
+    200: {
+        "description": "The payroll list",
+        "content": {
+            media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+            for media in EXPORT_FORMATS.values()
+        },
+    }
+}
 
 
 # Formula versions -------------------------------------------------------------------------
@@ -106,7 +118,7 @@ def attendance_upload(
 @paginate(Page, page_size=50, max_page_size=200)
 def attendance_runs(request: HttpRequest, region_slug: Path[str]):  # type: ignore[no-untyped-def]
     region, _user = require(request, "performance.import_attendance")
-    return read.import_runs(region)
+    return read.import_runs(region).filter(kind__in=ATTENDANCE_KINDS)
 
 
 @router.get(
@@ -114,7 +126,10 @@ def attendance_runs(request: HttpRequest, region_slug: Path[str]):  # type: igno
 )
 def attendance_run(request: HttpRequest, region_slug: Path[str], run_id: int) -> Any:
     region, _user = require(request, "performance.import_attendance")
-    return read.import_run_get(region, run_id)
+    run = read.import_run_get(region, run_id)
+    if run.kind not in ATTENDANCE_KINDS:
+        raise NotFound()
+    return run
 
 
 @router.get(
@@ -187,10 +202,10 @@ def month_results(  # type: ignore[no-untyped-def]
 
 @router.get(
     "/months/{int:period_id}/payroll",
-    response={200: None},
     summary="The payroll list of a month (CSV or XLSX), per unit or whole",
     description="Columns: NIP, name, unit, grade, base, minutes, shares, deduction, days, "
     "amount. Every export is an audit event." + CODES + ".",
+    openapi_extra={"responses": PAYROLL_FILES},
 )
 def month_payroll(
     request: HttpRequest, region_slug: Path[str], period_id: int, filters: Query[PerfPayrollQuery]

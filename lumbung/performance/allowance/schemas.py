@@ -3,13 +3,45 @@ component name, shared by every module). Percents and amounts are exact: a decim
 or a whole number, never a JSON float."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 MAX_ID = 2**31 - 1
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+def _clock(value: Any) -> Any:
+    """A time of day on the region's own clock: HH:MM or HH:MM:SS. An offset ("08:00Z") or a
+    fraction would be a time no attendance day can hold; refused here, not after reading."""
+    if not isinstance(value, str) or not re.fullmatch(CLOCK, value):
+        raise ValueError("Give a local time as HH:MM or HH:MM:SS.")
+    return value
+
+
+# JSON Schema's "time" format is RFC 3339's, which requires an offset: these are wall-clock
+# times of the region, sent and read as HH:MM[:SS] without one.
+ClockIn = Annotated[
+    dt.time,
+    BeforeValidator(_clock),
+    WithJsonSchema(
+        {"type": "string", "pattern": CLOCK, "description": "HH:MM or HH:MM:SS, local time"}
+    ),
+]
+ClockOut = Annotated[
+    dt.time,
+    PlainSerializer(lambda moment: f"{moment:%H:%M:%S}", return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+            "description": "HH:MM:SS, local time",
+        }
+    ),
+]
 
 
 def _exact(value: Any) -> Any:
@@ -98,8 +130,8 @@ class PerfAttendanceImportOut(Schema):
 class PerfAttendanceDayOut(Schema):
     work_date: dt.date
     kind: str
-    check_in: dt.time | None
-    check_out: dt.time | None
+    check_in: ClockOut | None
+    check_out: ClockOut | None
     late_minutes: int
     early_minutes: int
     source: str
@@ -169,8 +201,8 @@ class PerfExplainedEntryOut(Schema):
 class PerfExplainedDayOut(Schema):
     work_date: dt.date
     kind: str = Field(description="present, leave, duty, sick or absent (also: nothing recorded)")
-    check_in: dt.time | None
-    check_out: dt.time | None
+    check_in: ClockOut | None
+    check_out: ClockOut | None
     late_minutes: int
     early_minutes: int
     deduction_percent: Decimal
@@ -206,8 +238,8 @@ class PerfEntryCorrectionIn(Schema):
 class PerfDayCorrectionIn(Schema):
     work_date: dt.date
     kind: Literal["present", "absent", "leave", "duty", "sick"]
-    check_in: dt.time | None = None
-    check_out: dt.time | None = None
+    check_in: ClockIn | None = None
+    check_out: ClockIn | None = None
     reason: str = Field(min_length=1, max_length=4000)
 
 

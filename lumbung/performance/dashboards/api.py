@@ -165,7 +165,8 @@ def person_detail(
         ],
         entries=[
             PerfMonthEntryOut(
-                id=e.pk, date=e.work_date, start=e.start_time, end=e.end_time,
+                id=e.pk, date=e.work_date, start=f"{e.start_time:%H:%M}",
+                end=f"{e.end_time:%H:%M}",
                 activity_id=e.activity_id, activity=e.activity.name, quantity=e.quantity,
                 claimed_minutes=e.claimed_minutes, approved_minutes=e.approved_minutes,
                 state=e.state, note=e.note,

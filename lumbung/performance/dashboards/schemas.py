@@ -104,8 +104,8 @@ class PerfDayOut(Schema):
 class PerfMonthEntryOut(Schema):
     id: int
     date: dt.date
-    start: dt.time
-    end: dt.time
+    start: str = Field(description="HH:MM, the region's local time")
+    end: str = Field(description="HH:MM, the region's local time")
     activity_id: int
     activity: str
     quantity: int

@@ -52,6 +52,10 @@ def _queued(entry: Entry, now: Any) -> dict[str, Any]:
     person, activity = entry.employee, entry.activity
     return {
         **{f: getattr(entry, f) for f in _PLAIN},
+        # A wall-clock time as the activity log sends it: JSON Schema's "time" format is
+        # RFC 3339's, with an offset that a local time of the region does not have.
+        "start_time": f"{entry.start_time:%H:%M}",
+        "end_time": f"{entry.end_time:%H:%M}",
         "employee": {"id": person.pk, "name": person.name, "position": person.position},
         "activity": {"id": activity.pk, "name": activity.name, "output_unit": activity.output_unit},
         "overdue": entry.due_at is not None and entry.due_at < now,
@@ -59,7 +63,7 @@ def _queued(entry: Entry, now: Any) -> dict[str, Any]:
 
 
 _PLAIN = (
-    *("id", "work_date", "start_time", "end_time", "quantity", "standard_minutes"),
+    *("id", "work_date", "quantity", "standard_minutes"),
     *("claimed_minutes", "note", "overtime", "due_at", "escalation_level", "version"),
 )
 

@@ -32,8 +32,8 @@ class PerfQueueEntryOut(Schema):
     id: int
     employee: PerfPersonRef
     work_date: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    start_time: str = Field(description="HH:MM, the region's local time")
+    end_time: str = Field(description="HH:MM, the region's local time")
     activity: PerfActivityRef
     quantity: int
     standard_minutes: int
