@@ -5,6 +5,7 @@ every 4xx an RFC 9457 problem."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -31,14 +32,23 @@ from lumbung.api.api import api
 from lumbung.api.errors import PROBLEM_CONTENT_TYPE
 from lumbung.complaints.services import client_issue, template_save
 from lumbung.complaints.tests.factories import enable_complaints, file_report
+from lumbung.core.calendar import RegionCalendar
 from lumbung.core.models import ApiToken, Membership
 from lumbung.core.models.people import Role
 from lumbung.core.services.calendar import region_holiday_set
 from lumbung.core.services.people import token_issue
 from lumbung.core.services.workflow import case_start
 from lumbung.core.tenancy import region_scope
-from lumbung.core.tests.factories import PASSWORD, make_world
+from lumbung.core.tests.factories import PASSWORD, RegionWorld, make_world
 from lumbung.core.tests.sample.models import SampleCase
+from lumbung.performance.allowance.attendance import attendance_import
+from lumbung.performance.allowance.compute import month_compute
+from lumbung.performance.models import Employee, ImportKind
+from lumbung.performance.registry.imports import staff_import
+from lumbung.performance.selectors import region_today
+from lumbung.performance.tests.factories import enable_performance, entry_make
+from lumbung.performance.workflow import APPROVED
+from lumbung.performance.worklog.activities import ActivityInput, activity_propose
 from lumbung.permits.services.catalogue import routing_rules_adopt_default
 from lumbung.permits.tests.factories import apply as permits_apply
 from lumbung.permits.tests.factories import enable_permits, permit_of
@@ -52,6 +62,10 @@ PROBLEM_MEMBERS = ("type", "title", "status", "detail", "code", "errors")
 # path parameters naming real objects, and a real caller's credentials. Filled per test by
 # `caller`; a module whose paths take an id of its own adds one of its objects there.
 REAL_PATH_VALUES: dict[str, Any] = {}
+# Where one name stands for different objects on different paths (an entry: the caller's
+# own under /entries/, one waiting for their review under /approvals/), the value for the
+# paths containing a fragment; later fragments win over earlier ones.
+REAL_PATH_VALUES_AT: dict[str, dict[str, Any]] = {}
 REAL_CREDENTIALS: dict[str, str] = {}
 
 
@@ -91,14 +105,24 @@ schema.app = get_wsgi_application()  # requests go in process to the project's W
 schema.location = OPENAPI_PATH
 
 
+def real_path_values(path: str) -> dict[str, Any]:
+    """The real objects behind the path parameters of the operation at `path`."""
+    values = dict(REAL_PATH_VALUES)
+    for fragment, overrides in REAL_PATH_VALUES_AT.items():
+        if fragment in path:
+            values.update(overrides)
+    return values
+
+
 @schema.hook
 def flatmap_path_parameters(
     context: schemathesis.HookContext, path_parameters: dict[str, Any]
 ) -> st.SearchStrategy[dict[str, Any]]:
+    real = real_path_values(context.operation.path if context.operation else "")
     choices = {
-        name: st.sampled_from([REAL_PATH_VALUES[name]] * 3 + [value])
+        name: st.sampled_from([real[name]] * 3 + [value])
         for name, value in (path_parameters or {}).items()
-        if name in REAL_PATH_VALUES
+        if name in real
     }
     if not choices:
         return st.just(path_parameters)
@@ -147,10 +171,62 @@ def _in_process(settings: Any) -> Iterator[None]:
         request_logger.setLevel(level)
 
 
+def _performance(world: RegionWorld) -> None:
+    """The performance module on, its office's chain with the region admin as the division
+    head (kabid): an ASN who logs work and reviews the two analysts'. Behind the ids: an entry
+    of the admin's own and one of an analyst's awaiting the admin's review; an approved entry
+    on a working day two months back, its month computed (open, past its cut-off), with
+    that day's attendance imported; a proposed and an approved activity; a refused staff
+    import."""
+    admin = world.users[Role.REGION_ADMIN]
+    perf = enable_performance(world)
+    region, kabid, staff = world.region, perf.people["kabid"], perf.people["staff"]
+    with region_scope(region), transaction.atomic():
+        Employee.objects.filter(pk=kabid.pk).update(user=admin)
+        kabid.user = admin
+        today = region_today(region)
+        past = (today.replace(day=1) - dt.timedelta(days=32)).replace(day=1)
+        while not RegionCalendar(region).is_working_day(past):  # attendance counts those only
+            past += dt.timedelta(days=1)
+        own = entry_make(perf, "kabid", day=today)
+        waiting = entry_make(perf, "staff", day=today, start=dt.time(9), end=dt.time(10))
+        approved = entry_make(perf, "staff", day=past, state=APPROVED)
+        period = month_compute(region=region, actor=admin, year=past.year, month=past.month)
+        proposal = ActivityInput(
+            name_id="Mengarsipkan surat masuk", name_en="Filing incoming letters",
+            output_unit_id="berkas", output_unit_en="file", standard_minutes=15,
+        )  # fmt: skip
+        proposed = activity_propose(region=region, actor=perf.user("peer"), data=proposal)
+        staff_run = staff_import(
+            region=region, actor=admin, file=io.BytesIO(b"nip,name\n1,X\n"), filename="staff.csv"
+        )
+        attendance_run = attendance_import(
+            region=region, actor=admin, kind=ImportKind.ATTENDANCE, filename="mesin.csv",
+            data=f"nip,date,check_in,check_out\n{staff.nip},{past},07:30,16:00\n".encode(),
+        )  # fmt: skip
+    REAL_PATH_VALUES.update(
+        employee_id=staff.pk,
+        entry_id=approved.pk,
+        activity_id=proposed.pk,
+        run_id=staff_run.pk,
+        period_id=period.pk,
+    )
+    REAL_PATH_VALUES_AT.update(
+        {
+            "/performance/entries/": {"entry_id": own.pk},
+            "/performance/approvals/": {"entry_id": waiting.pk},
+            "/retire": {"activity_id": perf.activities["letter"].pk},
+            "/performance/attendance/imports/": {"run_id": attendance_run.pk},
+        }
+    )
+
+
 @pytest.fixture
-def caller(_in_process: None) -> Iterator[Caller]:
-    """Kota Bandung with the sample and complaints modules on, one object behind each id in
-    the API's paths, and its region admin calling with a bearer token."""
+def caller(request: pytest.FixtureRequest, _in_process: None) -> Iterator[Caller]:
+    """Kota Bandung with the sample, complaints and permits modules on, one object behind
+    each id in the API's paths, and its region admin calling with a bearer token. The
+    performance module's office is built only for its own operations: it costs every other
+    operation time and changes nothing they answer."""
     world = enable_complaints(make_world("32.73", modules=["sample"]))
     region, admin = world.region, world.users[Role.REGION_ADMIN]
     with transaction.atomic():
@@ -190,9 +266,12 @@ def caller(_in_process: None) -> Iterator[Caller]:
         member_id=member.pk,
         holiday_id=holiday.pk,
     )
+    if "/performance/" in getattr(request.node, "operation_label", ""):
+        _performance(world)
     REAL_CREDENTIALS.update(email=admin.email, password=PASSWORD)
     yield Caller(token=token, secret=secret)
     REAL_PATH_VALUES.clear()
+    REAL_PATH_VALUES_AT.clear()
     REAL_CREDENTIALS.clear()
 
 
