@@ -76,6 +76,33 @@ def clean_pdf(
     return CleanFile(ContentFile(data, name=name), name, "application/pdf")
 
 
+# A document is a PDF or a photo of a paper one (a phone's photo, re-encoded smaller).
+DOCUMENT_FORMATS = frozenset({"pdf", "image"})
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def clean_document(
+    upload: UploadedFile,
+    *,
+    field: str = "file",
+    formats: frozenset[str] | set[str] = DOCUMENT_FORMATS,
+    max_pdf_bytes: int = MAX_DOCUMENT_BYTES,
+    max_image_bytes: int = MAX_DOCUMENT_IMAGE_BYTES,
+) -> CleanFile:
+    """A document recognised by its content, never its name or the browser's word: a PDF
+    by its header, otherwise an image (re-encoded without its metadata), each size-capped.
+    `formats` ("pdf", "image") narrows what is accepted; a file of the wrong kind gets the
+    field error of the kind expected."""
+    if "image" not in formats:
+        return clean_pdf(upload, field=field, max_bytes=max_pdf_bytes)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head == PDF_MAGIC and "pdf" in formats:
+        return clean_pdf(upload, field=field, max_bytes=max_pdf_bytes)
+    return clean_image(upload, field=field, max_bytes=max_image_bytes)
+
+
 def _check_size(upload: UploadedFile, field: str, max_bytes: int) -> None:
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationFailed(

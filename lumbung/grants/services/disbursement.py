@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lumbung.core.attachments import clean_document
 from lumbung.core.errors import DomainError, ErrorCode, NotFound, ValidationFailed
 from lumbung.core.models import Region, User
 from lumbung.core.permissions import roles_of
@@ -24,7 +25,7 @@ from ..checks import MODULE
 from ..errors import GrantsError
 from ..models import Document, HibahProgramme, Proposal, Tranche
 from ..workflow import AGREEMENT, DISBURSED, HIBAH_FLOW
-from .documents import clean_document, store_document
+from .documents import store_document
 from .organisations import region_today, require_account
 from .proposals import rupiah
 from .stages import begin, lock, move

@@ -7,28 +7,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lumbung.core.attachments import PDF_MAGIC, CleanFile, clean_image, clean_pdf
+from lumbung.core.attachments import CleanFile, clean_document
 from lumbung.core.errors import PermissionDenied, ValidationFailed
 from lumbung.core.models import Region, User
 from lumbung.core.services.audit import audit_record
 
 from ..models import Document, Organisation, Proposal, Tranche
-from .organisations import (
-    MAX_DOCUMENT_BYTES,
-    MAX_IMAGE_BYTES,
-    is_staff,
-    require_account,
-    same_region,
-)
-
-
-def clean_document(upload: UploadedFile) -> CleanFile:
-    """A PDF, or a photo of a paper document, recognised by content and size-capped."""
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head == PDF_MAGIC:
-        return clean_pdf(upload, field="file", max_bytes=MAX_DOCUMENT_BYTES)
-    return clean_image(upload, field="file", max_bytes=MAX_IMAGE_BYTES)
+from .organisations import is_staff, require_account, same_region
 
 
 def store_document(

@@ -26,8 +26,6 @@ from lumbung.core.services.audit import audit_record
 from ..errors import GrantsError
 from ..models import Organisation, OrganisationKind, Verification
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 REQUIRED_OFFICERS = ("ketua", "sekretaris", "bendahara")
 # A change of any of these means the verified organisation is no longer the one verified.
 LEGAL_FACTS = (

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from lumbung.core.attachments import clean_document
 from lumbung.core.errors import Conflict, DomainError, ErrorCode, NotFound, ValidationFailed
 from lumbung.core.models import Membership, Region, Unit, User
 from lumbung.core.models.people import Role
@@ -25,7 +26,7 @@ from ..errors import GrantsError
 from ..models import Document, Proposal, Stage, Verification
 from ..workflow import EVALUATION, HIBAH_FLOW, STAGE_ROLES, SUBMITTED
 from .checklists import Answer, checklist_gate, checklist_record
-from .documents import clean_document, store_document
+from .documents import store_document
 from .organisations import region_today, same_region
 from .proposals import amount_set, ceiling_check, rupiah
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lumbung.core.attachments import MAX_DOCUMENT_BYTES
 from lumbung.core.errors import ErrorCode
 from lumbung.core.models.people import Role
 from lumbung.core.tenancy import region_scope
@@ -17,7 +18,6 @@ from ..errors import GrantsError
 from ..models import Document, Organisation, Verification
 from ..services.documents import document_attach
 from ..services.organisations import (
-    MAX_DOCUMENT_BYTES,
     organisation_register,
     organisation_reject,
     organisation_update,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lokal import nik, npwp
 
-from lumbung.core.attachments import CleanFile, clean_image, clean_pdf
+from lumbung.core.attachments import CleanFile, clean_document
 from lumbung.core.errors import DomainError, ValidationFailed
 from lumbung.core.kelurahan import kelurahan_name
 from lumbung.core.models import Region, User
@@ -28,7 +28,6 @@ from ..models import (
     Application,
     ApplicationActivity,
     ApplicationDocument,
-    DocumentFormat,
     Permit,
     Requirement,
 )
@@ -45,8 +44,6 @@ from .common import (
 from .issuing import permit_issue
 
 NIB = re.compile(r"^[0-9]{13}$")
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 AREA_MAX = Decimal("9999999999")
 
 
@@ -160,18 +157,14 @@ def clean_documents(
             },
             status=422,
         )
-    cleaned = []
-    for code, upload in uploads.items():
-        requirement, name = by_code[code], f"documents.{code}"
-        if requirement.format == DocumentFormat.PDF:
-            cleaned.append(
-                (requirement, clean_pdf(upload, field=name, max_bytes=MAX_DOCUMENT_BYTES))
-            )
-        else:
-            cleaned.append(
-                (requirement, clean_image(upload, field=name, max_bytes=MAX_IMAGE_BYTES))
-            )
-    return cleaned
+    # The requirement says which kind of document it takes (a PDF, or an image).
+    return [
+        (
+            by_code[code],
+            clean_document(upload, field=f"documents.{code}", formats={by_code[code].format}),
+        )
+        for code, upload in uploads.items()
+    ]
 
 
 def store_documents(
