@@ -9,18 +9,22 @@ any entry already sent under the same device key (the idempotent replay); and th
 with whether the month is closed. tests/test_worklog_statements.py pins the count.
 
 Those three reads are written out as SQL (with the region named in each, as the ORM's
-scope would): built through the ORM they cost 1.5 to 2.7 ms of Python each, mostly in
-compiling the query, against 0.1 to 0.7 ms written out — together about a third of what
-logging an entry through the API costs (bench/README.md, the performance bench).
-tests/test_worklog_services.py holds every rule's answer; the SQL runs on SQLite too."""
+scope would), their values converted as the ORM converts them: built through the ORM they
+cost 1.5 to 2.7 ms of Python each, mostly in compiling the query, against 0.2 to 0.5 ms
+written out — the ORM's were together about a third of what logging an entry through the
+API costs (bench/README.md, the performance bench). tests/test_worklog_services.py holds
+every rule's answer; the SQL runs on SQLite too."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from lumbung.core.attachments import PDF_MAGIC, CleanFile, clean_image, clean_pdf
@@ -89,10 +93,9 @@ def _create(
     calendar = RegionCalendar(region)
     today = region_today(region)
     person = _locked_employee(region, actor, today)
-    day_entries = _day_entries(region, person, data)
-    for earlier in day_entries:
-        if earlier.client_key == data.client_key:
-            return earlier, False
+    day = _day(region, person, data)
+    if day.replayed is not None:
+        return day.replayed, False
     settings = settings_of(region)
     rules.check_date(
         calendar,
@@ -104,12 +107,8 @@ def _create(
     activity = _activity_for(region, person, data)
     claimed = data.quantity * activity.standard_minutes
     rules.check_span(data.quantity, activity.standard_minutes, data.start_time, data.end_time)
-    rules.check_overlap(
-        (data.start_time, data.end_time), ((e.start_time, e.end_time) for e in day_entries)
-    )
-    rules.check_cap(
-        sum(e.claimed_minutes for e in day_entries), claimed, int(settings["daily_cap_minutes"])
-    )
+    rules.check_overlap((data.start_time, data.end_time), day.spans)
+    rules.check_cap(day.claimed, claimed, int(settings["daily_cap_minutes"]))
     entry = Entry(
         region=region,
         employee=person,
@@ -133,6 +132,63 @@ def _create(
     return entry, True
 
 
+# The three reads, written out -------------------------------------------------------------
+
+
+@functools.cache
+def _conversions(
+    alias: str, model: type[Model], columns: tuple[str, ...]
+) -> tuple[tuple[str, Any, tuple[Any, ...]], ...]:
+    """For each column a read returns: its attribute name, its expression (None for a
+    column that is no field) and the converters the ORM applies to its values on this
+    database, worked out once per process (what a RawQuerySet works out on every read)."""
+    db = connections[alias]
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    found: list[tuple[str, Any, tuple[Any, ...]]] = []
+    for column in columns:
+        field = fields.get(column)
+        if field is None:
+            found.append((column, None, ()))
+            continue
+        col = field.get_col(model._meta.db_table)
+        converters = (*db.ops.get_db_converters(col), *col.get_db_converters(db))
+        found.append((field.attname, col, converters))
+    return tuple(found)
+
+
+class _Read:
+    """The rows of one written-out SELECT of a model's columns (and extra ones), each value
+    converted as the ORM would only when asked for: the day's entries are looked at for
+    their times and minutes, and made into an Entry only when one is a replay."""
+
+    def __init__(self, model: type[Model], sql: str, params: list[Any]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            columns = tuple(c[0] for c in cursor.description)
+            self.rows = cursor.fetchall()
+        self.model = model
+        self.plan = _conversions(connection.alias, model, columns)
+        self.at = {name: i for i, (name, _col, _conv) in enumerate(self.plan)}
+
+    def value(self, row: tuple[Any, ...], name: str) -> Any:
+        index = self.at[name]
+        value, (_name, col, converters) = row[index], self.plan[index]
+        for convert in converters:
+            value = convert(value, col, connection)
+        return value
+
+    def instance(self, row: tuple[Any, ...]) -> Any:
+        """The row as a model instance; columns that are no field become attributes."""
+        # from_db takes the values in the model's field order, not the table's.
+        names = [f.attname for f in self.model._meta.concrete_fields if f.attname in self.at]
+        values = [self.value(row, name) for name in names]
+        made = self.model.from_db(connection.alias, names, values)
+        for name, col, _conv in self.plan:
+            if col is None:
+                setattr(made, name, self.value(row, name))
+        return made
+
+
 def _for_update() -> str:
     # SQLite has no row locks (and its writers queue on the whole database anyway).
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -140,23 +196,33 @@ def _for_update() -> str:
 
 def _locked_employee(region: Region, actor: User, today: dt.date) -> Employee:
     """The actor's registry row, locked until commit: one person's entries queue here."""
-    table = Employee._meta.db_table
     sql = (
-        f"SELECT * FROM {table} WHERE region_id = %s AND user_id = %s "  # noqa: S608
+        f"SELECT * FROM {Employee._meta.db_table} WHERE region_id = %s AND user_id = %s "  # noqa: S608
         "AND active_from <= %s AND (active_to IS NULL OR active_to >= %s)" + _for_update()
     )
     day = connection.ops.adapt_datefield_value(today)
-    person = next(iter(Employee.objects.raw(sql, [region.pk, actor.pk, day, day])), None)
-    if person is None:
+    read = _Read(Employee, sql, [region.pk, actor.pk, day, day])
+    if not read.rows:
         raise DomainError(
             PerformanceError.NOT_AN_EMPLOYEE,
             _("You are not an active civil servant in this region's staff registry."),
             status=403,
         )
+    person: Employee = read.instance(read.rows[0])
     return person
 
 
-def _day_entries(region: Region, person: Employee, data: EntryInput) -> list[Entry]:
+@dataclass(frozen=True)
+class _Day:
+    """The person's day as the rules see it: the time each standing entry takes, and the
+    minutes they claim; or the entry already sent under the device key."""
+
+    spans: list[rules.Span]
+    claimed: int
+    replayed: Entry | None = None
+
+
+def _day(region: Region, person: Employee, data: EntryInput) -> _Day:
     """The person's entries that hold time on the entry's day, and any sent before under
     its device key (read after the person's lock, so a concurrent entry is seen)."""
     sql = (
@@ -164,8 +230,14 @@ def _day_entries(region: Region, person: Employee, data: EntryInput) -> list[Ent
         "AND (client_key = %s OR (work_date = %s AND state IN (%s, %s)))"
     )
     day = connection.ops.adapt_datefield_value(data.work_date)
-    params = [region.pk, person.pk, data.client_key, day, *LIVE]
-    return list(Entry.objects.raw(sql, params))
+    read = _Read(Entry, sql, [region.pk, person.pk, data.client_key, day, *LIVE])
+    spans, claimed = [], 0
+    for row in read.rows:
+        if read.value(row, "client_key") == data.client_key:
+            return _Day([], 0, read.instance(row))
+        spans.append((read.value(row, "start_time"), read.value(row, "end_time")))
+        claimed += read.value(row, "claimed_minutes")
+    return _Day(spans, claimed)
 
 
 def _activity_for(region: Region, person: Employee, data: EntryInput) -> Activity:
@@ -178,8 +250,9 @@ def _activity_for(region: Region, person: Employee, data: EntryInput) -> Activit
     )
     params = [data.work_date.year, data.work_date.month, PeriodState.CLOSED, region.pk,
               data.activity_id]  # fmt: skip
-    activity = next(iter(Activity.objects.raw(sql, params)), None)
-    if activity is not None and activity.month_closed:
+    read = _Read(Activity, sql, params)
+    activity: Activity | None = read.instance(read.rows[0]) if read.rows else None
+    if activity is not None and getattr(activity, "month_closed", False):
         require_open_month(region, data.work_date)
     if activity is None or activity.state != APPROVED:
         rules.refuse(
