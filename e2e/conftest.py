@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SETUP_TIMEOUT = 240  # seconds for migrate + demo on a slow, busy machine
+SETUP_TIMEOUT = 600  # seconds for one of migrate and demo on a slow, busy machine
 READY_TIMEOUT = 60
 ACTION_TIMEOUT_MS = 15_000
 
