@@ -33,7 +33,7 @@ from .demo_texts import (
     REJECTIONS,
     TEMPLATES,
 )
-from .models import Complaint, Source
+from .models import Complaint, Source, Supporter
 from .services import (
     ReportInput,
     client_authenticate,
@@ -318,6 +318,9 @@ class World:
             complaint.is_public
             and complaint.state in (SUBMITTED, IN_PROGRESS)
             and complaint.reporter_id != citizen.pk
+            # A duplicate's supporters were merged into this report: this citizen may
+            # already be one of them.
+            and not Supporter.objects.filter(complaint=complaint, user=citizen).exists()
         ):
             report_support(region=self.region, actor=citizen, complaint=complaint)
 
