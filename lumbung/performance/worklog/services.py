@@ -190,8 +190,16 @@ class _Read:
 
 
 def _for_update() -> str:
-    # SQLite has no row locks (and its writers queue on the whole database anyway).
-    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+    """The person's lock. NO KEY UPDATE, not UPDATE: the foreign-key checks of other
+    entries that name this person (a subordinate's entry names them its reviewer) take
+    KEY SHARE at commit, which UPDATE would block. Their transaction has advanced the
+    region's audit chain by then, and this one waits for the chain: with UPDATE, a
+    supervisor and a subordinate logging at the same moment deadlocked (the bench found
+    it). SQLite has no row locks (its writers queue on the whole database anyway)."""
+    features = connection.features
+    if features.has_select_for_no_key_update:
+        return " FOR NO KEY UPDATE"
+    return " FOR UPDATE" if features.has_select_for_update else ""
 
 
 def _locked_employee(region: Region, actor: User, today: dt.date) -> Employee:
