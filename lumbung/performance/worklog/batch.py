@@ -10,16 +10,18 @@ key, rule and field, and nothing is written.
 
 A batch costs the same few statements whatever its size: the person's row locked, their
 entries on the batch's days together with any already sent under the batch's keys, the
-activities, the closed months among the batch's, one multi-row insert of the entries and
+activities, which of the batch's months are closed, one multi-row insert of the entries and
 one of their start transitions (core's cases_start_bulk), and one audit event listing the
-entries (three statements on the audit chain)."""
+entries (three statements on the audit chain); entries sent before under the batch's keys
+are read whole in one more."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -33,13 +35,16 @@ from lumbung.core.services.workflow_bulk import cases_start_bulk
 from ..common import record, require_open_month, settings_of
 from ..errors import PerformanceError
 from ..models import Activity, Employee, Entry, Period, PeriodState
-from ..selectors import region_today
+from ..selectors import employees, region_today
 from ..workflow import APPROVED
 from . import rules
-from .services import LIVE, EntryInput, _locked_employee, _validate, _wall
+from .services import LIVE, EntryInput, _validate, _wall
 
 # More than a week of a busy person's entries: a phone's queue, not a data load.
 MAX_ITEMS = 200
+# What the rules and the answer read of an activity.
+ACTIVITY_FIELDS = ("region", "state", "standard_minutes", "positions", "name_id", "name_en",
+                   "output_unit_id", "output_unit_en")  # fmt: skip
 
 
 class BatchError(StrEnum):
@@ -176,15 +181,17 @@ class _Day:
 @transaction.atomic
 def _create(region: Region, actor: User, items: list[EntryInput]) -> BatchResult:
     today = region_today(region)
-    person = _locked_employee(region, actor, today)
-    known = _known(region, person, items)
-    by_key = {e.client_key: e for e in known}
+    person = _locked_person(region, actor, today)
+    keys = _keys(items)
     days: dict[dt.date, _Day] = {}
-    for earlier in known:
-        if earlier.state in LIVE:
-            days.setdefault(earlier.work_date, _Day()).add(
-                earlier.start_time, earlier.end_time, earlier.claimed_minutes
-            )
+    sent: list[int] = []
+    for pk, key, day, start, end, claimed, state in _known(region, person, items):
+        if state in LIVE:
+            days.setdefault(day, _Day()).add(start, end, claimed)
+        if key in keys:
+            sent.append(pk)
+    replayed = _replayed(region, sent)
+    by_key = {e.client_key: e for e in replayed}
     fresh = [(i, d) for i, d in enumerate(items) if d.client_key not in by_key]
     checker = _Checker(region, person, today, [d for _i, d in fresh])
     made: dict[int, Entry] = {}
@@ -205,16 +212,43 @@ def _create(region: Region, actor: User, items: list[EntryInput]) -> BatchResult
     )
 
 
-def _known(region: Region, person: Employee, items: list[EntryInput]) -> list[Entry]:
+def _locked_person(region: Region, actor: User, today: dt.date) -> Employee:
+    """The actor's registry row, locked until commit, as the single entry locks it: one
+    person's entries, single or in batches, queue here."""
+    person = employees(region, on=today).filter(user=actor).select_for_update().order_by().first()
+    if person is None:
+        raise DomainError(
+            PerformanceError.NOT_AN_EMPLOYEE,
+            _("You are not an active civil servant in this region's staff registry."),
+            status=403,
+        )
+    return person
+
+
+def _keys(items: list[EntryInput]) -> set[str]:
+    return {d.client_key for d in items}
+
+
+def _known(region: Region, person: Employee, items: list[EntryInput]) -> list[tuple[Any, ...]]:
     """The person's entries sent before under the batch's keys, and those standing on the
-    batch's days, in one statement."""
-    keys = [d.client_key for d in items]
+    batch's days, in one statement: only what the rules and the replay check read."""
     dates = sorted({d.work_date for d in items})
     return list(
         Entry.objects.filter(region=region, employee=person)
-        .filter(Q(client_key__in=keys) | Q(work_date__in=dates, state__in=LIVE))
-        .select_related("activity")
+        .filter(Q(client_key__in=_keys(items)) | Q(work_date__in=dates, state__in=LIVE))
+        .order_by()
+        .values_list(
+            "pk", "client_key", "work_date", "start_time", "end_time", "claimed_minutes", "state"
+        )
     )
+
+
+def _replayed(region: Region, ids: list[int]) -> list[Entry]:
+    """The entries already sent under the batch's keys, whole, to be answered as they are
+    (a statement only when there are some)."""
+    if not ids:
+        return []
+    return list(Entry.objects.filter(region=region, pk__in=ids).select_related("activity"))
 
 
 class _Checker:
@@ -225,11 +259,12 @@ class _Checker:
     ) -> None:
         settings = settings_of(region)
         self.region, self.person, self.today = region, person, today
-        self.calendar = RegionCalendar(region)
+        self.calendar = _Calendar(region)
         self.limit = int(settings["backdate_working_days"])
         self.cap = int(settings["daily_cap_minutes"])
         self.activities = _activities(region, {d.activity_id for d in items})
-        self.closed = _closed_months(region, {(d.work_date.year, d.work_date.month) for d in items})
+        months = {(d.work_date.year, d.work_date.month) for d in items}
+        self.closed = _closed_months(region, months) if self.activities else set()
 
     def entry(self, actor: User, data: EntryInput, day: _Day) -> Entry:
         """The entry, unsaved, once every rule holds (in the single entry's order); the
@@ -275,17 +310,31 @@ class _Checker:
 
 
 def _activities(region: Region, ids: set[int]) -> dict[int, Activity]:
-    return {a.pk: a for a in Activity.objects.filter(region=region, pk__in=ids)} if ids else {}
+    if not ids:
+        return {}
+    found = Activity.objects.filter(region=region, pk__in=ids).only(*ACTIVITY_FIELDS)
+    return {a.pk: a for a in found}
 
 
-def _closed_months(region: Region, months: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    wanted = Q()
-    for year, month in months:
-        wanted |= Q(year=year, month=month)
-    if not wanted:
-        return set()
-    closed = Period.objects.filter(wanted, region=region, state=PeriodState.CLOSED)
-    return set(closed.values_list("year", "month"))
+def _closed_months(region: Region, months: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of the batch's months are closed (a plain read: cheaper than an EXISTS per
+    month on the activities' statement)."""
+    closed = Period.objects.filter(
+        region=region, state=PeriodState.CLOSED, year__in={year for year, _month in months}
+    )
+    return set(closed.values_list("year", "month")) & months
+
+
+class _Calendar(RegionCalendar):
+    """The region's calendar, remembering which days are closed for one batch: its entries
+    ask about the same few days again and again."""
+
+    def closed_days(self, start: dt.date, end: dt.date) -> dict[dt.date, str]:
+        memo: dict[tuple[dt.date, dt.date], dict[dt.date, str]]
+        memo = self.__dict__.setdefault("_closed_memo", {})
+        if (start, end) not in memo:
+            memo[start, end] = super().closed_days(start, end)
+        return memo[start, end]
 
 
 def _summary(made: list[Entry]) -> dict[str, object]:
