@@ -34,3 +34,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
 INSTALLED_APPS = [*INSTALLED_APPS, "lumbung.core.tests.sample"]  # noqa: F405
 LUMBUNG_RATELIMIT_REDIS_URL = ""  # the database counters; the Redis path has its own test
 LUMBUNG_DEMO_COMPLAINTS = 10  # reports per demo region: the demo tests check shape, not volume
+LUMBUNG_DEMO_PERFORMANCE_STAFF = 0  # none: the module's own demo tests ask for a small office

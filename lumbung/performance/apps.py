@@ -24,6 +24,7 @@ class PerformanceConfig(ModuleConfig):
         "lumbung.performance.workflow.ENTRY_FLOW",
         "lumbung.performance.workflow.ACTIVITY_FLOW",
     )
+    demo = "lumbung.performance.demo.demo_load_region"
     periodic_tasks = (
         "lumbung.performance.review.tasks.escalate_reviews_all",
         "lumbung.performance.allowance.tasks.close_months_all",
