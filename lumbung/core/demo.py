@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import Region, Unit, User
 from .models.people import Role
@@ -33,7 +34,7 @@ from .tenancy import dangerously_unscoped, region_scope
 DEMO_PASSWORD = "lumbung-demo"
 DEMO_ACCOUNTS_HINT = (
     "admin@<slug>.demo, officer@<slug>.demo, head@<slug>.demo, auditor@<slug>.demo, "
-    "dinsos@, pertimbangan@, tapd@, kepala@<slug>.demo"
+    "dinsos@, pertimbangan@, tapd@, kepala@<slug>.demo; with E-RK: asn@, atasan@, payroll@"
 )
 
 
@@ -97,6 +98,16 @@ def staff_accounts(slug: str) -> list[tuple[str, Role, str, str]]:
         (f"pertimbangan@{slug}.demo", Role.CONSIDERATION_TEAM, "SETDA", "Tim Pertimbangan"),
         (f"tapd@{slug}.demo", Role.BUDGET_TEAM, "BPKAD", "Sekretaris TAPD"),
         (f"kepala@{slug}.demo", Role.REGION_HEAD, "SETDA", "Kepala Daerah"),
+    ]
+
+
+def module_accounts(slug: str) -> list[tuple[str, str]]:
+    """(email, what it is) of the accounts a module's demo adds where it is on: the E-RK
+    civil servant with entries, their supervisor, and the payroll officer."""
+    return [
+        (f"asn@{slug}.demo", str(_("Civil servant with activity entries (E-RK)"))),
+        (f"atasan@{slug}.demo", str(_("Their supervisor, who reviews them (E-RK)"))),
+        (f"payroll@{slug}.demo", str(Role.PAYROLL.label)),
     ]
 
 
@@ -234,6 +245,11 @@ def demo_accounts() -> list[tuple[str, str]]:
             (email, f"{role.label} · {name}")
             for slug, name in regions
             for email, role, _unit, _title in staff_accounts(slug)
+        ]
+        wanted += [
+            (email, f"{label} · {name}")
+            for slug, name in regions
+            for email, label in module_accounts(slug)
         ]
         wanted += [(email, str(Role.CITIZEN.label)) for email, _name in CITIZENS]
         present = set(
