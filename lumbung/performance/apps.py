@@ -23,6 +23,7 @@ class PerformanceConfig(ModuleConfig):
     workflows = (
         "lumbung.performance.workflow.ENTRY_FLOW",
         "lumbung.performance.workflow.ACTIVITY_FLOW",
+        "lumbung.performance.workflow.PLAN_FLOW",
     )
     demo = "lumbung.performance.demo.demo_load_region"
     periodic_tasks = (

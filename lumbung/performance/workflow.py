@@ -25,7 +25,7 @@ actions the SKP services take after checking it; nobody agrees to their own plan
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.core.models.people import Role
-from lumbung.core.workflow import Action, State, Workflow, workflows
+from lumbung.core.workflow import Action, State, Workflow
 
 SUBMITTED, APPROVED, REJECTED, WITHDRAWN = "submitted", "approved", "rejected", "withdrawn"
 PROPOSED, RETIRED = "proposed", "retired"
@@ -114,7 +114,3 @@ PLAN_FLOW = Workflow(
     ),
     escalation=(),
 )
-
-# Core's engine and its escalation sweep look up every case model's workflow; until the
-# module's config (apps.py) lists PLAN_FLOW, importing this file registers it.
-workflows.register(PLAN_FLOW)
