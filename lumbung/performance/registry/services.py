@@ -97,7 +97,9 @@ def employee_change(
 ) -> Employee:
     """Change a person's details and/or move them from `effective` (default: today)."""
     same_region(region, employee)
-    person = Employee.objects.select_for_update().get(region=region, pk=employee.pk)
+    # NO KEY: an entry by someone this person supervises checks their row at commit; a
+    # full lock here would deadlock with it as the worklog's did (test_worklog_statements).
+    person = Employee.objects.select_for_update(no_key=True).get(region=region, pk=employee.pk)
     wanted: dict[str, Any] = dict(changes)
     moved = [k for k in POSTED if k in wanted and _differs(person, k, wanted[k])]
     day = effective or region_today(region)
@@ -126,7 +128,7 @@ def employee_end(
     """End the employment on `day` (the last day worked). Nobody still active may report
     to the person: move their reports first."""
     same_region(region, employee)
-    person = Employee.objects.select_for_update().get(region=region, pk=employee.pk)
+    person = Employee.objects.select_for_update(no_key=True).get(region=region, pk=employee.pk)
     problems = Problems()
     last = Posting.objects.filter(region=region, employee=person).order_by("-valid_from").first()
     start = max(person.active_from, last.valid_from if last else person.active_from)
