@@ -23,7 +23,17 @@ from lumbung.core.models import Membership, Region
 from lumbung.core.models.people import Role
 from lumbung.core.testing.isolation import Kind, Planted, isolation
 
-from ..models import Employee, Entry, FormulaKind, Period, TppBase, TppFormula, TppResult
+from ..models import (
+    Employee,
+    Entry,
+    FormulaKind,
+    ImportKind,
+    ImportRun,
+    Period,
+    TppBase,
+    TppFormula,
+    TppResult,
+)
 from .test_isolation import (
     DAY,
     plant_employee,
@@ -113,6 +123,14 @@ def plant_import_page(region: Region, tag: str) -> Planted:
     return Planted(plant_import(region, tag).pk, ())
 
 
+def plant_attendance_import(region: Region, tag: str) -> Planted:
+    """An attendance machine's import: the API lists only those, not the registry's."""
+    run = ImportRun.objects.create(
+        region=region, kind=ImportKind.ATTENDANCE, filename=f"{tag}.csv", rows_total=1
+    )
+    return Planted(run.pk, (tag,))
+
+
 def plant_approved_entry(region: Region, tag: str) -> Planted:
     planted = plant_entry(region, tag)
     Entry.objects.filter(pk=planted.pk).update(
@@ -150,9 +168,11 @@ isolation.route(
     multipart=True, **ADMIN,
     reason="imports a file naming the caller's region's NIPs; reads no object by id",
 )  # fmt: skip
-isolation.route("GET", f"{API}/attendance/imports", Kind.LIST, plant=plant_import, **ADMIN)
 isolation.route(
-    "GET", f"{API}/attendance/imports/{{run_id}}", Kind.DETAIL, plant=plant_import,
+    "GET", f"{API}/attendance/imports", Kind.LIST, plant=plant_attendance_import, **ADMIN
+)
+isolation.route(
+    "GET", f"{API}/attendance/imports/{{run_id}}", Kind.DETAIL, plant=plant_attendance_import,
     object_param="run_id", **ADMIN,
 )  # fmt: skip
 isolation.route(
