@@ -214,8 +214,11 @@ def _create(region: Region, actor: User, items: list[EntryInput]) -> BatchResult
 
 def _locked_person(region: Region, actor: User, today: dt.date) -> Employee:
     """The actor's registry row, locked until commit, as the single entry locks it: one
-    person's entries, single or in batches, queue here."""
-    person = employees(region, on=today).filter(user=actor).select_for_update().order_by().first()
+    person's entries, single or in batches, queue here. NO KEY UPDATE (on PostgreSQL): the
+    foreign-key checks of entries by the people this person supervises only share the row,
+    so a supervisor's own batch never waits for (or deadlocks with) theirs."""
+    found = employees(region, on=today).filter(user=actor)
+    person = found.select_for_update(no_key=True).order_by().first()
     if person is None:
         raise DomainError(
             PerformanceError.NOT_AN_EMPLOYEE,
