@@ -47,8 +47,6 @@ from .schemas import (
 
 router = Router(auth=AUTH)
 CODES = " Errors: permission_denied (403)"
-# The registry's imports share the table; they are the administrator's, not payroll's.
-ATTENDANCE_KINDS = (ImportKind.ATTENDANCE, ImportKind.LEAVE)
 PAYROLL_FILES = {
     200: {
         "description": "The payroll list",
@@ -118,7 +116,7 @@ def attendance_upload(
 @paginate(Page, page_size=50, max_page_size=200)
 def attendance_runs(request: HttpRequest, region_slug: Path[str]):  # type: ignore[no-untyped-def]
     region, _user = require(request, "performance.import_attendance")
-    return read.import_runs(region).filter(kind__in=ATTENDANCE_KINDS)
+    return read.import_runs(region)
 
 
 @router.get(
@@ -126,10 +124,7 @@ def attendance_runs(request: HttpRequest, region_slug: Path[str]):  # type: igno
 )
 def attendance_run(request: HttpRequest, region_slug: Path[str], run_id: int) -> Any:
     region, _user = require(request, "performance.import_attendance")
-    run = read.import_run_get(region, run_id)
-    if run.kind not in ATTENDANCE_KINDS:
-        raise NotFound()
-    return run
+    return read.import_run_get(region, run_id)
 
 
 @router.get(

@@ -13,7 +13,15 @@ from lumbung.core.errors import NotFound
 from lumbung.core.models import Region, Unit
 
 from ..common import month_bounds
-from ..models import AttendanceDay, Employee, ImportRun, Period, TppFormula, TppResult
+from ..models import (
+    AttendanceDay,
+    Employee,
+    ImportKind,
+    ImportRun,
+    Period,
+    TppFormula,
+    TppResult,
+)
 from ..selectors import region_today
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -23,12 +31,19 @@ def formula_list(region: Region) -> QuerySet[TppFormula]:
     return TppFormula.objects.filter(region=region).order_by("-effective_from")
 
 
+# The registry's staff imports share the table; they are the administrator's, not payroll's.
+ATTENDANCE_KINDS = (ImportKind.ATTENDANCE, ImportKind.LEAVE)
+
+
 def import_runs(region: Region) -> QuerySet[ImportRun]:
-    return ImportRun.objects.filter(region=region).order_by("-created_at", "-id")
+    """The region's attendance and leave imports, newest first."""
+    return ImportRun.objects.filter(region=region, kind__in=ATTENDANCE_KINDS).order_by(
+        "-created_at", "-id"
+    )
 
 
 def import_run_get(region: Region, pk: int) -> ImportRun:
-    found = ImportRun.objects.filter(region=region, pk=pk).first()
+    found = ImportRun.objects.filter(region=region, pk=pk, kind__in=ATTENDANCE_KINDS).first()
     if found is None:
         raise NotFound()
     return found

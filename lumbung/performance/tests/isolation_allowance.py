@@ -39,7 +39,6 @@ from .test_isolation import (
     plant_employee,
     plant_entry,
     plant_formula,
-    plant_import,
     plant_period,
     plant_result,
 )
@@ -120,7 +119,7 @@ def plant_result_month_page(region: Region, tag: str) -> Planted:
 
 
 def plant_import_page(region: Region, tag: str) -> Planted:
-    return Planted(plant_import(region, tag).pk, ())
+    return Planted(plant_attendance_import(region, tag).pk, ())
 
 
 def plant_attendance_import(region: Region, tag: str) -> Planted:
@@ -233,6 +232,6 @@ isolation.page(
     f"{NS}:month_close", Kind.WRITE, plant=plant_due_period, object_param="pk", model=Period
 )
 isolation.page(f"{NS}:month_export", Kind.DETAIL, plant=plant_result_month, object_param="pk")
-isolation.page(f"{NS}:attendance", Kind.LIST, plant=plant_import)
+isolation.page(f"{NS}:attendance", Kind.LIST, plant=plant_attendance_import)
 isolation.page(f"{NS}:attendance_errors", Kind.DETAIL, plant=plant_import_page, object_param="pk")
 isolation.page(f"{NS}:formulas", Kind.LIST, plant=plant_formula)
